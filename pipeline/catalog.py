@@ -1,0 +1,309 @@
+"""Segments -> .pot; merge into .po; .po -> Translations. The only module that touches PO files."""
+from __future__ import annotations
+
+import datetime
+import gettext
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+import polib
+from rapidfuzz import fuzz, process
+
+from .errors import PipelineError, Problem, Location
+from .locale import Language
+from .poformat import Entry, format_po
+from .segment import Segment
+
+FUZZY = "fuzzy"
+MARKDOWN_FLAG = "markdown-text"
+TEMPLATE_FLAGS = {MARKDOWN_FLAG}
+# GNU msgmerge's threshold: fstrcmp() >= 0.6, which is rapidfuzz's normalised Indel ratio.
+FUZZY_CUTOFF = 60.0
+
+Key = tuple  # (msgctxt or None, msgid)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue entry as read from a .po file, with its line."""
+
+    msgid: str
+    msgstr: str
+    context: str | None = None
+    fuzzy: bool = False
+    flags: tuple[str, ...] = ()
+    line: int | None = None
+    obsolete: bool = False
+    previous_msgid: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    comments: tuple[str, ...] = ()  # the translator's own "# " comments
+
+    @property
+    def key(self) -> Key:
+        return (self.context, self.msgid)
+
+    @property
+    def translated(self) -> bool:
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return bool(self.msgstr)
+
+    @property
+    def usable(self) -> bool:
+        """Translated and not fuzzy: the translation may be published."""
+        return self.translated and not self.fuzzy and not self.obsolete
+
+
+@dataclass
+class Translations:
+    """What one .po file says: its messages by (context, msgid), with locations."""
+
+    path: Path
+    messages: dict[Key, Message] = field(default_factory=dict)
+    obsolete: dict[Key, Message] = field(default_factory=dict)
+    header: dict[str, str] = field(default_factory=dict)
+    header_comments: tuple[str, ...] = ()  # the "# " lines above the header entry
+
+    def get(self, msgid: str, context: str | None = None) -> Message | None:
+        return self.messages.get((context, msgid))
+
+    def text(self, msgid: str, context: str | None = None) -> str | None:
+        """The usable translation of msgid, or None."""
+        m = self.get(msgid, context)
+        return m.msgstr if m is not None and m.usable else None
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str | None:
+        m = self.get(singular)
+        if m is None or not m.usable or not m.msgstr_plural:
+            return None
+        index = plural_index(self.header.get("Plural-Forms", ""), n)
+        return m.msgstr_plural[min(index, len(m.msgstr_plural) - 1)]
+
+
+def plural_index(plural_forms: str, n: int) -> int:
+    expr = plural_forms.partition("plural=")[2].strip().rstrip(";")
+    try:
+        return int(gettext.c2py(expr)(n)) if expr else int(n != 1)
+    except (ValueError, SyntaxError):
+        return int(n != 1)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_po(path: Path) -> Translations:
+    """Read a .po/.pot file; PipelineError with the file and line on any problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(Problem(Location(path), f"cannot read the file ({exc.strerror})")) from None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PipelineError(Problem(Location(path, line), "this file is not UTF-8 text",
+                                    "save it as UTF-8 (in Poedit: Catalogue ▸ Properties ▸ UTF-8)")) from None
+    try:
+        po = polib.pofile(raw.decode("utf-8-sig").replace("\r\n", "\n"), encoding="utf-8",
+                          check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        raise PipelineError(_polib_problem(path, str(exc))) from None
+    header_comments = tuple("# " + c if c else "#" for c in po.header.splitlines()) if po.header else ()
+    translations = Translations(path=path, header=dict(po.metadata), header_comments=header_comments)
+    lines = raw.decode("utf-8-sig").splitlines()
+    for e in (e for e in po if not e.obsolete):
+        translations.messages[(e.msgctxt, e.msgid)] = _message(e, line=_msgstr_line(lines, e.linenum))
+    for e in po.obsolete_entries():
+        translations.obsolete[(e.msgctxt, e.msgid)] = _message(e, obsolete=True, line=e.linenum)
+    return translations
+
+
+def _msgstr_line(lines: list[str], start: int | None) -> int | None:
+    """The line of an entry's msgstr: where a translator fixes it."""
+    if start is None:
+        return None
+    for i in range(start - 1, min(len(lines), start + 400)):
+        if lines[i].startswith("msgstr"):
+            return i + 1
+    return start
+
+
+def _message(e: polib.POEntry, obsolete: bool = False, line: int | None = None) -> Message:
+    plural = tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural)) if e.msgid_plural else ()
+    return Message(
+        msgid=e.msgid, msgstr=e.msgstr, context=e.msgctxt, fuzzy=FUZZY in e.flags,
+        flags=tuple(f for f in e.flags if f != FUZZY), line=line, obsolete=obsolete,
+        previous_msgid=e.previous_msgid, msgid_plural=e.msgid_plural or None, msgstr_plural=plural,
+        comments=tuple(e.tcomment.splitlines()) if e.tcomment else (),
+    )
+
+
+def _polib_problem(path: Path, text: str) -> Problem:
+    import re
+
+    m = re.search(r"line (\d+)", text)
+    line = int(m.group(1)) if m else None
+    if "duplicate" in text.lower():
+        what = "the same text appears twice in this file"
+        hint = "delete one of the two entries (keep the better translation)"
+    else:
+        what = "this is not a valid PO file (" + re.sub(r"\s*\(line \d+\)", "", text).strip() + ")"
+        hint = "check the quotes on that line: every line of a msgstr is one \"…\" string; or restore the file from git"
+    return Problem(Location(path, line), what, hint)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _now() -> datetime.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+
+
+def _stamp() -> str:
+    return _now().strftime("%Y-%m-%d %H:%M+0000")
+
+
+def template_entries(segments: Iterable[Segment], reference: str) -> list[Entry]:
+    """The .pot entries of a statement's segments (a repeated text is one entry)."""
+    entries: dict[Key, Entry] = {}
+    for s in segments:
+        key = (s.context, s.msgid)
+        if key in entries:
+            continue
+        entries[key] = Entry(
+            msgid=s.msgid, msgctxt=s.context,
+            extracted_comments=tuple(s.comment.splitlines()) if s.comment else (),
+            references=(reference,), flags=(MARKDOWN_FLAG,) if s.markdown else (),
+        )
+    return list(entries.values())
+
+
+def _header_text(fields: list[tuple[str, str]]) -> str:
+    return "".join(f"{k}: {v}\n" for k, v in fields)
+
+
+def render_template(entries: list[Entry], *, title: str, project: str, created: str) -> str:
+    """The text of a .pot file."""
+    header = [
+        ("Project-Id-Version", project),
+        ("Report-Msgid-Bugs-To", ""),
+        ("POT-Creation-Date", created),
+        ("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE"),
+        ("Last-Translator", "FULL NAME <EMAIL@ADDRESS>"),
+        ("Language-Team", "LANGUAGE <LL@li.org>"),
+        ("Language", ""),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+    ]
+    comments = [f"# Translation template for: {title}", "#", "#, fuzzy"]
+    return format_po(comments, _header_text(header), entries)
+
+
+def merge(template: list[Entry], old: Translations | None, language: Language, *,
+          title: str, project: str, created: str, memory: "Memory | None" = None) -> str:
+    """msgmerge: a .po text for `language` from the template and the previous catalogue."""
+    old = old or Translations(path=Path())
+    active = dict(old.messages)
+    active.pop((None, ""), None)
+    obsolete = dict(old.obsolete)
+    exact = {key for key in ((e.msgctxt, e.msgid) for e in template) if key in active}
+    # Old translations the new template no longer has: candidates for fuzzy matches.
+    pool: dict[str | None, dict[str, Message]] = {}
+    for key, m in active.items():
+        if key not in exact and m.translated and m.msgid_plural is None:
+            pool.setdefault(m.context, {})[m.msgid] = m
+
+    entries: list[Entry] = []
+    for t in template:
+        key = (t.msgctxt, t.msgid)
+        m = active.get(key) or obsolete.pop(key, None)
+        if m is not None:
+            entries.append(_carry(t, m))
+            continue
+        reused = memory.exact(language.code, key) if memory else None
+        if reused:
+            entries.append(replace(t, msgstr=reused))
+            continue
+        candidates = pool.get(t.msgctxt, {})
+        best = process.extractOne(t.msgid, list(candidates), scorer=fuzz.ratio,
+                                  score_cutoff=FUZZY_CUTOFF) if candidates else None
+        if best is None and memory:
+            best_text = memory.close(language.code, key)
+            if best_text:
+                entries.append(replace(t, msgstr=best_text[1], flags=(FUZZY,) + t.flags,
+                                       previous_msgid=best_text[0]))
+                continue
+        if best is not None:
+            m = candidates[best[0]]
+            entries.append(replace(t, msgstr=m.msgstr, translator_comments=m.comments,
+                                   flags=(FUZZY,) + _user_flags(m, t), previous_msgctxt=None,
+                                   previous_msgid=m.msgid))
+            continue
+        entries.append(t)
+
+    # Nothing a translator wrote is dropped: vanished translations stay as #~ entries.
+    template_keys = {(e.msgctxt, e.msgid) for e in template}
+    keep: list[Entry] = []
+    for key, m in list(active.items()) + list(obsolete.items()):
+        if key in template_keys or not m.translated:
+            continue
+        keep.append(Entry(msgid=m.msgid, msgstr=m.msgstr, msgctxt=m.context, obsolete=True,
+                          translator_comments=m.comments,
+                          flags=((FUZZY,) if m.fuzzy else ()) + m.flags,
+                          msgid_plural=m.msgid_plural, msgstr_plural=m.msgstr_plural))
+    header = _po_header(old, language, project=project, created=created)
+    comments = old_header_comments(old) or [
+        f"# {language.english_name} translation of: {title}",
+        "# Translators: fill in each msgstr; leave a signatory's msgstr empty to keep the name as signed.",
+    ]
+    return format_po(comments, header, entries + keep)
+
+
+def _user_flags(m: Message, t: Entry) -> tuple[str, ...]:
+    """Template flags, then the flags a translator or tool added (ignore-… checks)."""
+    return t.flags + tuple(f for f in m.flags if f not in TEMPLATE_FLAGS and f not in t.flags)
+
+
+def _carry(t: Entry, m: Message) -> Entry:
+    return replace(
+        t, msgstr=m.msgstr, translator_comments=m.comments,
+        flags=((FUZZY,) if m.fuzzy else ()) + _user_flags(m, t),
+        previous_msgid=m.previous_msgid if m.fuzzy else None,
+        msgid_plural=m.msgid_plural if t.msgid_plural else t.msgid_plural,
+        msgstr_plural=m.msgstr_plural if t.msgid_plural else (),
+    )
+
+
+def _po_header(old: Translations, language: Language, *, project: str, created: str) -> str:
+    """The header: the old one's fields in their order, with the facts kept right."""
+    fields = [(k, v) for k, v in old.header.items()]
+    facts = {
+        "Project-Id-Version": project,
+        "POT-Creation-Date": created,
+        "Language": language.code,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": language.plural_forms,
+    }
+    defaults = [
+        ("Project-Id-Version", project), ("Report-Msgid-Bugs-To", ""), ("POT-Creation-Date", created),
+        ("PO-Revision-Date", created), ("Last-Translator", ""), ("Language-Team", ""),
+    ]
+    if not fields:
+        fields = defaults
+    seen = {k for k, _ in fields}
+    fields = [(k, facts.get(k, v)) for k, v in fields]
+    fields += [(k, v) for k, v in facts.items() if k not in seen]
+    return _header_text(fields)
+
+
+def old_header_comments(old: Translations) -> list[str]:
+    return list(old.header_comments)

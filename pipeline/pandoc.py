@@ -1,0 +1,121 @@
+"""The one door to pandoc: a long-lived `pandoc lua` worker speaking JSON lines."""
+from __future__ import annotations
+
+import atexit
+import json
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+from .errors import PipelineError, Problem, Location
+
+WORKER = Path(__file__).with_name("lua") / "worker.lua"
+# Markdown as statements are written: typographic quotes are typed, not inferred,
+# so what translators see is exactly the characters of the source.
+MARKDOWN = "markdown-smart"
+
+
+def pandoc_path() -> str:
+    """The pandoc binary shipped by pypandoc-binary (never a system pandoc)."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+class PandocError(RuntimeError):
+    """Pandoc could not do what was asked; the caller adds the user's context."""
+
+
+class Pandoc:
+    """One pandoc process serving many requests, started on first use."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._api: list[int] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        try:
+            proc = subprocess.Popen(
+                [pandoc_path(), "lua", str(WORKER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise PipelineError(
+                Problem(Location(pandoc_path()), f"cannot start pandoc: {exc}",
+                        "reinstall the pipeline's dependencies (make publish creates .venv)")
+            ) from exc
+        atexit.register(proc.kill)
+        return proc
+
+    def call(self, op: str, **request: Any) -> dict[str, Any]:
+        """Send one request and return the worker's answer; PandocError on failure."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._start()
+            assert self._proc.stdin and self._proc.stdout
+            line = json.dumps({"op": op, **request}, ensure_ascii=False) + "\n"
+            self._proc.stdin.write(line.encode("utf-8"))
+            self._proc.stdin.flush()
+            answer = self._proc.stdout.readline()
+        if not answer:
+            raise PandocError("pandoc stopped unexpectedly")
+        result = json.loads(answer)
+        if not result.pop("ok"):
+            raise PandocError(result["error"])
+        return result
+
+    def read(self, texts: list[str], *, fmt: str = MARKDOWN) -> list[dict]:
+        """Parse Markdown texts into pandoc JSON documents, in one request."""
+        if not texts:
+            return []
+        docs = [json.loads(d) for d in self.call("read", texts=texts, format=fmt)["docs"]]
+        self._api = docs[0]["pandoc-api-version"]
+        return docs
+
+    def markdown(self, inline_lists: list[list]) -> list[str]:
+        """Write each list of pandoc inlines as one line of Markdown, in one request."""
+        if not inline_lists:
+            return []
+        doc = {"pandoc-api-version": self.api_version(), "meta": {},
+               "blocks": [{"t": "Plain", "c": inl} for inl in inline_lists]}
+        return self.call("markdown", doc=json.dumps(doc, ensure_ascii=False))["texts"]
+
+    def api_version(self) -> list[int]:
+        """The pandoc-types version of this pandoc's JSON (asked once)."""
+        if self._api is None:
+            self._api = self.read([""])[0]["pandoc-api-version"]
+        return self._api
+
+    def write(self, doc: dict, fmt: str, *, options: dict | None = None,
+              template: str | None = None, path: Path | None = None) -> str | None:
+        """Write a document in another format; binary formats go to `path`."""
+        request: dict[str, Any] = {"doc": json.dumps(doc, ensure_ascii=False), "format": fmt,
+                                   "options": options or {}}
+        if template is not None:
+            request["template"] = template
+        if path is not None:
+            request["path"] = str(path)
+        result = self.call("write", **request)
+        return result.get("text")
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+
+
+
+_shared: Pandoc | None = None
+
+
+def shared() -> Pandoc:
+    """The process-wide pandoc worker."""
+    global _shared
+    if _shared is None:
+        _shared = Pandoc()
+    return _shared

@@ -1,0 +1,136 @@
+"""Statement -> pandoc AST -> [Segment]: one pure walk over the tree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .pandoc import Pandoc
+from .source import Statement
+
+SIGNATORY = "signatory"
+SIGNATORY_NOTE = ("signatory: the organisation's official name in this language if it has one; "
+                  "leave empty to keep the name as signed")
+MARKDOWN_NOTE = ("keep the Markdown: **bold**, *italic*, [link text](address) and footnotes ^[…]; "
+                 "translate only the words")
+MARKUP = {"Emph", "Strong", "Link", "Note", "Code", "Underline", "Strikeout", "Superscript",
+          "Subscript", "SmallCaps", "Image", "RawInline", "Span", "Quoted", "Cite", "Math"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit: a block's text as Markdown, and what it is."""
+
+    msgid: str
+    context: str | None = None
+    comment: str = ""
+    markdown: bool = False   # the text carries inline markup (Weblate's markdown-text flag)
+    required: bool = False   # must be translated before the language is published
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a segment's inlines live in the AST: holder[key] is the inline list."""
+
+    holder: Any
+    key: Any
+    kind: str
+    required: bool = False
+
+    @property
+    def inlines(self) -> list:
+        return self.holder[self.key]
+
+
+def slots(blocks: list[dict]) -> Iterator[Slot]:
+    """Every translatable inline list of a block list, in document order."""
+    yield from _blocks(blocks, "paragraph", top=True)
+
+
+def _blocks(blocks: list[dict], kind: str, top: bool = False) -> Iterator[Slot]:
+    for block in blocks:
+        t, c = block["t"], block.get("c")
+        if t in ("Para", "Plain"):
+            yield Slot(block, "c", kind, required=kind.startswith("demand"))
+        elif t == "Header":
+            yield Slot(c, 2, "heading")
+        elif t == "LineBlock":
+            for i in range(len(c)):
+                yield Slot(c, i, "line")
+        elif t == "BlockQuote":
+            yield from _blocks(c, "quotation")
+        elif t in ("OrderedList", "BulletList"):
+            items = c[1] if t == "OrderedList" else c
+            for n, item in enumerate(items, 1):
+                label = f"demand {n} of {len(items)}" if top else f"list item {n} of {len(items)}"
+                yield from _blocks(item, label)
+        elif t == "DefinitionList":
+            for item in c:
+                yield Slot(item, 0, "term")
+                for definition in item[1]:
+                    yield from _blocks(definition, "definition")
+        elif t == "Div":
+            yield from _blocks(c[1], kind, top)
+        elif t == "Figure":
+            yield from _blocks(c[1][1], "caption")
+            yield from _blocks(c[2], kind)
+        elif t == "Table":
+            yield from _table(c)
+        # CodeBlock, RawBlock, HorizontalRule: nothing to translate
+
+
+def _table(c: list) -> Iterator[Slot]:
+    _attr, caption, _specs, head, bodies, foot = c
+    yield from _blocks(caption[1], "table caption")
+    rows = list(head[1])
+    for body in bodies:
+        rows += body[2] + body[3]
+    rows += foot[1]
+    for r, row in enumerate(rows, 1):
+        for col, cell in enumerate(row[1], 1):
+            yield from _blocks(cell[4], f"table cell (row {r}, column {col})")
+
+
+def has_markup(inlines: list) -> bool:
+    """Whether inlines carry markup a translator must keep."""
+    stack = list(inlines)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("t") in MARKUP:
+                return True
+            c = node.get("c")
+            if isinstance(c, list):
+                stack.extend(c)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def slot_texts(ast: dict, pandoc: Pandoc) -> list[str]:
+    """The Markdown text of every slot of a body, in slot order (one pandoc request)."""
+    return pandoc.markdown([s.inlines for s in slots(ast["blocks"])])
+
+
+def body_segments(ast: dict, texts: list[str]) -> list[Segment]:
+    """The segments of a statement body, given its slots' texts."""
+    found = list(slots(ast["blocks"]))
+    segments = []
+    for slot, text in zip(found, texts):
+        if not text.strip():
+            continue
+        markdown = has_markup(slot.inlines)
+        comment = slot.kind + ("; " + MARKDOWN_NOTE if markdown else "")
+        segments.append(Segment(text, None, comment, markdown, slot.required))
+    return segments
+
+
+def statement_segments(statement: Statement, ast: dict, texts: list[str]) -> list[Segment]:
+    """Every segment of a statement: title, subtitle, body blocks, then signatories."""
+    segments = [Segment(statement.title, None, "title", required=True)]
+    if statement.subtitle:
+        segments.append(Segment(statement.subtitle, None, "subtitle"))
+    segments += body_segments(ast, texts)
+    for signatory in statement.signatories:
+        note = SIGNATORY_NOTE + (f" (signed with the short name {signatory.short})" if signatory.short else "")
+        segments.append(Segment(signatory.name, SIGNATORY, note))
+    return segments

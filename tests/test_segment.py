@@ -1,0 +1,86 @@
+"""Segmentation: the identity law, comments, and a fixed number of pandoc requests."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.catalog import Message, Translations
+from pipeline.config import load_config
+from pipeline.pandoc import Pandoc
+from pipeline.segment import SIGNATORY
+from pipeline.source import read_statement
+from pipeline.translate import translate
+from pipeline.update import parse_bodies
+
+ROOT = Path(__file__).parent.parent
+SOURCES = sorted((ROOT / "source").glob("*.md")) + [Path(__file__).parent / "data/identity/rich.md"]
+
+
+def _normalise(node):
+    """A soft line break counts as a space (DESIGN.md, identity law)."""
+    if isinstance(node, list):
+        return [_normalise(n) for n in node]
+    if isinstance(node, dict):
+        if node.get("t") == "SoftBreak":
+            return {"t": "Space"}
+        return {k: _normalise(v) for k, v in node.items()}
+    return node
+
+
+def identity_catalogue(x) -> Translations:
+    cat = Translations(path=Path("identity.po"))
+    for s in x.segments:
+        cat.messages[(s.context, s.msgid)] = Message(s.msgid, s.msgid, s.context)
+    return cat
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_identity_law(path: Path, pandoc: Pandoc):
+    """Every msgstr equal to its msgid rebuilds the source document's AST."""
+    config = load_config(ROOT)
+    [x] = parse_bodies([read_statement(path)], pandoc)
+    arabic = config.lang("ar")
+    doc = translate(x, arabic, config, identity_catalogue(x), None, pandoc)
+    rebuilt = doc.ast["blocks"][: len(x.ast["blocks"])]
+    assert _normalise(rebuilt) == _normalise(x.ast["blocks"])
+    assert doc.missing == ()
+    assert doc.title == x.statement.title
+
+
+def test_rich_fixture_segments(pandoc: Pandoc):
+    [x] = parse_bodies([read_statement(SOURCES[-1])], pandoc)
+    kinds = [s.comment.split(";")[0] for s in x.segments]
+    texts = [s.msgid for s in x.segments]
+    assert kinds[:2] == ["title", "subtitle"]
+    assert "heading" in kinds and "quotation" in kinds and "term" in kinds
+    assert any(k.startswith("table cell (row 2, column 2)") for k in kinds)
+    assert "demand 1 of 2" in kinds and "list item 1 of 2" in kinds
+    # Inline markup is shown as Markdown; a one-paragraph footnote stays inline.
+    para = next(t for t in texts if t.startswith("A paragraph with"))
+    assert "**strong**" in para and "[reference link](https://example.org/ref \"Ref title\")" in para
+    assert "^[Inline *note* with a [link](https://example.org/n).]" in para
+    assert "[^1]" in para and "With a second paragraph." in para  # a long note keeps its own form
+    # Code blocks, raw blocks and rules are not offered for translation.
+    assert not any("not translated" in t or "Raw HTML block" in t for t in texts)
+    # Signatories have their own context and say what to do.
+    sig = [s for s in x.segments if s.context == SIGNATORY]
+    assert [s.msgid for s in sig] == ["Org One", "Org Two"]
+    assert "leave empty to keep the name as signed" in sig[0].comment
+    assert "short name O2" in sig[1].comment
+    assert all(s.markdown == ("keep the Markdown" in s.comment) for s in x.segments)
+
+
+def test_segmenting_costs_fixed_pandoc_requests(monkeypatch):
+    """All statements: one request to read them, one per statement to write segments."""
+    worker = Pandoc()
+    calls = []
+    original = worker.call
+    monkeypatch.setattr(worker, "call", lambda op, **kw: calls.append(op) or original(op, **kw))
+    statements = [read_statement(p) for p in SOURCES]
+    parse_bodies(statements, worker)
+    worker.close()
+    assert calls.count("read") == 1
+    assert calls.count("markdown") == len(statements)
+    assert worker._proc is None  # one process, closed

@@ -1,0 +1,140 @@
+"""update: templates and catalogues that never lose a translator's work."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from gettext_tools import assert_gettext_accepts
+from pipeline.catalog import read_po
+from pipeline.cli import main
+
+ROOT = Path(__file__).parent.parent
+SLUG = "2026-01-26-protect-civilians"
+PARA = "Restore electricity, water and internet to Kobani immediately."
+
+
+def run_update(project: Path) -> None:
+    assert main(["--project", str(project), "update"]) == 0
+
+
+def entries(path: Path) -> dict:
+    """The live entries of a catalogue (obsolete ones apart)."""
+    return {(e.msgctxt, e.msgid): e for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+def files(project: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted((project / "locales").rglob("*.po*"))}
+
+
+@pytest.fixture
+def real_project(tmp_path: Path) -> Path:
+    """The five real statements with the default languages."""
+    dest = tmp_path / "real"
+    shutil.copytree(ROOT / "source", dest / "source")
+    shutil.copy(ROOT / "project.yaml", dest / "project.yaml")
+    return dest
+
+
+def test_update_writes_files_gettext_accepts(real_project: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    run_update(real_project)
+    written = list((real_project / "locales").rglob("*.po*"))
+    # 5 statements + ui: a template each, and a catalogue each for ar and ku.
+    assert len(written) == 6 * 3
+    for path in written:
+        assert_gettext_accepts(path)
+    ar = polib.pofile(str(real_project / "locales/ar/2026-01-26-urgent-call-to-protect-civilians.po"))
+    assert ar.metadata["Language"] == "ar"
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6;")
+    assert ar.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    # References name the file, never a line number.
+    assert all(occ[1] == "" for e in ar for occ in e.occurrences)
+
+
+def test_second_update_changes_nothing(project: Path):
+    run_update(project)
+    before = files(project)
+    run_update(project)
+    assert files(project) == before
+
+
+def test_hand_saved_catalogue_is_normalised_without_loss(project: Path):
+    po = project / f"locales/ar/{SLUG}.po"
+    before = {k: e.msgstr for k, e in entries(po).items()}
+    run_update(project)
+    after = entries(po)
+    assert {k: after[k].msgstr for k in before} == before
+    assert_gettext_accepts(po)
+
+
+def test_editing_one_paragraph_changes_only_its_entries(project: Path):
+    run_update(project)
+    pot = project / f"locales/templates/{SLUG}.pot"
+    po = project / f"locales/ar/{SLUG}.po"
+    pot_before, po_before = entries(pot), entries(po)
+    src = project / f"source/{SLUG}.md"
+    edited = PARA.replace("immediately", "without delay")
+    src.write_text(src.read_text().replace(PARA, edited))
+    run_update(project)
+    pot_after, po_after = entries(pot), entries(po)
+
+    assert set(pot_before) - set(pot_after) == {(None, PARA)}
+    assert set(pot_after) - set(pot_before) == {(None, edited)}
+    for key in set(pot_before) & set(pot_after):
+        assert str(pot_before[key]) == str(pot_after[key])
+    for key in set(po_before) & set(po_after):
+        assert str(po_before[key]) == str(po_after[key])
+    entry = po_after[(None, edited)]
+    assert entry.fuzzy and entry.previous_msgid == PARA
+    assert entry.msgstr == po_before[(None, PARA)].msgstr
+    # The exact old text stays recoverable: reverting the edit restores it unfuzzied.
+    assert read_po(po).obsolete[(None, PARA)].msgstr == entry.msgstr
+    for path in (pot, po):
+        assert_gettext_accepts(path)
+
+
+def test_deleted_paragraph_is_obsolete_and_comes_back_translated(project: Path):
+    po = project / f"locales/ar/{SLUG}.po"
+    src = project / f"source/{SLUG}.md"
+    original = src.read_text()
+    translation = entries(po)[(None, PARA)].msgstr
+    src.write_text(original.replace(f"1. {PARA}\n", ""))
+    run_update(project)
+    cat = read_po(po)
+    assert (None, PARA) not in cat.messages
+    assert cat.obsolete[(None, PARA)].msgstr == translation
+    assert_gettext_accepts(po)
+
+    src.write_text(original)
+    run_update(project)
+    back = read_po(po).get(PARA)
+    assert back.msgstr == translation and not back.fuzzy
+
+
+def test_po_saved_by_other_editors_keeps_translations_and_comments(project: Path):
+    """A Poedit/Weblate-style file: other wrapping, header order, extra headers, comments."""
+    run_update(project)
+    po = project / f"locales/ku/{SLUG}.po"
+    cat = polib.pofile(str(po), wrapwidth=0)
+    cat.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ku",
+                    "X-Generator": "Poedit 3.4.2", "Last-Translator": "Rojda <rojda@example.org>",
+                    "Plural-Forms": "nplurals=2; plural=(n != 1);", "MIME-Version": "1.0",
+                    "Content-Transfer-Encoding": "8bit", "Language-Team": "Kurdish <ku@li.org>"}
+    for e in cat:
+        if e.msgid == PARA:
+            e.tcomment = "Checked with the Kobani office"
+            e.msgstr = "Elektrîk, av û înternetê tavilê li Kobanî vegerînin."
+    cat.save(str(po))
+    saved_order = list(polib.pofile(str(po)).metadata)
+    run_update(project)
+    after = polib.pofile(str(po))
+    entry = after.find(PARA)
+    assert entry.tcomment == "Checked with the Kobani office"
+    assert entry.msgstr.startswith("Elektrîk")
+    assert after.metadata["X-Generator"] == "Poedit 3.4.2"
+    assert after.metadata["Last-Translator"] == "Rojda <rojda@example.org>"
+    assert list(after.metadata)[: len(saved_order)] == saved_order
+    assert_gettext_accepts(po)
