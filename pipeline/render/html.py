@@ -1,0 +1,175 @@
+"""Translated document -> a standalone HTML page, and the index of all statements."""
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import quote
+from dataclasses import dataclass
+from importlib import resources
+
+from .. import ui
+from ..pandoc import Pandoc
+from ..translate import Document
+from .fonts import Fonts
+from .isolate import isolate_blocks
+
+# CSS counter styles for CLDR numbering systems (facts about digit sets, not languages).
+_COUNTER_STYLE = {"arab": "arabic-indic", "arabext": "persian", "beng": "bengali",
+                  "deva": "devanagari", "mymr": "myanmar", "thai": "thai", "tibt": "tibetan"}
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same statement in another published language."""
+
+    tag: str        # hreflang
+    name: str       # the language's own name
+    href: str       # relative to out/, e.g. "ar/slug.html"
+    direction: str
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+FONTS_DIR = "fonts"
+
+
+def stylesheet(fonts: Fonts, script: str, *, prefix: str) -> str:
+    """The page CSS: the shipped fonts (URLs relative to the page), the script's family first."""
+    rules = [
+        f"@font-face {{ font-family: {json.dumps(family.name)}; "
+        f"src: url({json.dumps(prefix + FONTS_DIR + '/' + quote(face.path.name))}); "
+        f"font-weight: {face.css_weight}; font-style: {face.style}; font-display: swap; }}"
+        for family in fonts.families for face in family.faces
+    ]
+    stack = ", ".join(json.dumps(f) for f in fonts.stack(script)) + ", serif"
+    css = resources.files("pipeline").joinpath("templates/page.css").read_text(encoding="utf-8")
+    return "\n".join(rules) + f"\n:root {{ --fonts: {stack}; }}\n" + css
+
+
+def _plain(blocks: list) -> str:
+    words: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            if node.get("t") == "Str":
+                words.append(node["c"])
+            elif node.get("t") in ("Space", "SoftBreak"):
+                words.append(" ")
+            elif node.get("t") != "Note" and isinstance(node.get("c"), list):
+                walk(node["c"])
+    walk(blocks)
+    return "".join(words)
+
+
+def description(doc: Document, limit: int = 200) -> str:
+    """The first paragraph as plain text, cut at a word: for search engines and link previews."""
+    first = next((b for b in doc.ast["blocks"] if b["t"] == "Para"), None)
+    text = _plain(first["c"]) if first else doc.title
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def render_html(doc: Document, *, pandoc: Pandoc, alternates: list[Alternate], fonts: Fonts) -> bytes:
+    """A standalone page: <html lang dir>, language switcher, hreflang links, downloads."""
+    lang = doc.language
+    ast = json.loads(json.dumps(doc.ast))
+    ast["meta"] = {}
+    isolate_blocks(ast["blocks"], rtl=lang.rtl)
+    body = pandoc.write(ast, "html5", options={"wrap_text": "none", "section_divs": False}) or ""
+    body = re.sub(r'(<a href="#fn\d+"[^>]*><sup>)(\d+)(</sup>)',
+                  lambda m: m.group(1) + lang.digits(m.group(2)) + m.group(3), body)
+    counter = _COUNTER_STYLE.get(lang.numbering, "decimal")
+    prefix = "../"
+    head = [
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(doc.title)}</title>",
+        f'<meta name="description" content="{_e(description(doc))}">',
+        '<meta name="generator" content="statement pipeline">',
+    ]
+    if doc.draft:
+        head.append('<meta name="robots" content="noindex">')
+    for alt in alternates:
+        head.append(f'<link rel="alternate" hreflang="{_e(alt.tag)}" href="{_e(prefix + alt.href)}">')
+    css = stylesheet(fonts, lang.script, prefix=prefix) + f"\nmain ol {{ list-style-type: {counter}; }}\n"
+    head.append(f"<style>\n{css}</style>")
+
+    switcher = [f'<nav class="languages" aria-label="{_e(doc.t(ui.LANGUAGES))}">',
+                f'<span class="label">{_e(doc.t(ui.ALSO_IN))}</span>']
+    for alt in alternates:
+        current = alt.tag == lang.tag
+        attrs = ' aria-current="page"' if current else ""
+        switcher.append(f'<a href="{_e(prefix + alt.href)}" hreflang="{_e(alt.tag)}" lang="{_e(alt.tag)}" '
+                        f'dir="{alt.direction}"{attrs}>{_e(alt.name)}</a>')
+    switcher.append("</nav>")
+
+    banner = ""
+    if doc.draft:
+        items = "".join(f"<li>{_e(f.segment.msgid[:120])}</li>" for f in doc.missing[:50])
+        more = len(doc.missing) - 50
+        if more > 0:
+            items += f"<li>… +{lang.number(more)}</li>"
+        banner = (f'<div class="draft-banner" role="note"><strong>{_e(doc.t(ui.DRAFT))}</strong> — '
+                  f'{_e(doc.t(ui.DRAFT_NOTICE))} ({lang.number(len(doc.missing))})'
+                  f'<ul lang="{_e(doc.source_language.tag)}" dir="{doc.source_language.direction}">{items}</ul></div>')
+
+    header = [f'<header class="statement">', f"<h1>{_e(doc.title)}</h1>"]
+    if doc.subtitle:
+        header.append(f'<p class="subtitle">{_e(doc.subtitle)}</p>')
+    if doc.date:
+        header.append(f'<p class="date"><time datetime="{_e(doc.date_iso or "")}">{_e(doc.date)}</time></p>')
+    if doc.signatories:
+        header.append(f'<p class="signed-by">{_e(doc.signed_by)}</p>')
+    header.append("</header>")
+    downloads = (f'<footer class="downloads"><a href="{_e(doc.slug)}.pdf" download>{_e(doc.t(ui.DOWNLOAD_PDF))}</a>'
+                 f'<a href="{_e(doc.slug)}.docx" download>{_e(doc.t(ui.DOWNLOAD_DOCX))}</a></footer>')
+    page = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(lang.tag)}" dir="{lang.direction}">',
+        "<head>", *head, "</head>",
+        "<body>", *switcher, banner, *header, "<main>", body, "</main>", downloads,
+        "</body>", "</html>", "",
+    ]
+    return "\n".join(line for line in page if line).encode("utf-8")
+
+
+def render_index(documents: list[Document], *, fonts: Fonts, status_page: bool = False) -> bytes:
+    """out/index.html: every statement, newest first, in every published language (in English)."""
+    by_slug: dict[str, list[Document]] = {}
+    for doc in documents:
+        by_slug.setdefault(doc.slug, []).append(doc)
+    rows = []
+    for slug, docs in by_slug.items():
+        source = next((d for d in docs if d.language.code == d.source_language.code), docs[0])
+        date = (f'<time datetime="{_e(source.date_iso)}">{_e(source.date)}</time>'
+                if source.date_iso else "Undated")
+        items = []
+        for d in docs:
+            base = f"{d.language.code}/{d.slug}"
+            draft = ' <span class="draft">draft</span>' if d.draft else ""
+            items.append(
+                f'<li><span class="lang">{_e(d.language.english_name)}</span> '
+                f'<a href="{_e(base)}.html" lang="{_e(d.language.tag)}" dir="{d.language.direction}">'
+                f'{_e(d.title)}</a>{draft} <span class="files">'
+                f'<a href="{_e(base)}.html">HTML</a> · <a href="{_e(base)}.pdf">PDF</a> · '
+                f'<a href="{_e(base)}.docx">DOCX</a></span></li>')
+        rows.append(f'<article id="{_e(slug)}"><h2>{_e(source.title)}</h2><p class="date">{date}</p>'
+                    f'<ul class="editions">{"".join(items)}</ul></article>')
+    css = stylesheet(fonts, "Latn", prefix="") + (
+        "\n.editions { list-style: none; padding: 0; } .editions li { margin-block: .4rem; }"
+        "\n.lang { display: inline-block; min-width: 9rem; color: var(--muted); }"
+        "\n.files { font-size: .9rem; white-space: nowrap; } .draft { color: #a15c00; font-weight: bold; }"
+        "\narticle { border-block-end: 1px solid var(--rule); padding-block: .5rem 1rem; }\n")
+    status = '<p><a href="status.html">Translation status</a></p>' if status_page else ""
+    page = ["<!DOCTYPE html>", '<html lang="en" dir="ltr">', "<head>", '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            "<title>Statements</title>", f"<style>\n{css}</style>", "</head>", "<body>",
+            "<header><h1>Statements</h1></header>", status, "<main>", *rows, "</main>", "</body>", "</html>", ""]
+    return "\n".join(p for p in page if p).encode("utf-8")

@@ -1,0 +1,123 @@
+"""Bidi isolation: runs of the other direction's words wrapped so punctuation stays put."""
+from __future__ import annotations
+
+import unicodedata
+
+_STRONG_LTR = {"L"}
+_STRONG_RTL = {"R", "AL"}
+
+
+def _classes(text: str) -> set[str]:
+    return {unicodedata.bidirectional(ch) for ch in text}
+
+
+def _foreign(text: str, rtl: bool) -> bool:
+    """Whether a word is written in the direction opposite to the document's."""
+    classes = _classes(text)
+    if rtl:
+        return bool(classes & _STRONG_LTR) and not classes & _STRONG_RTL
+    return bool(classes & _STRONG_RTL) and not classes & _STRONG_LTR
+
+
+def _strong(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in _STRONG_LTR | _STRONG_RTL or ch.isdigit()
+
+
+def isolate(inlines: list, *, rtl: bool) -> list:
+    """Wrap each run of opposite-direction words in a Span with a `dir` attribute."""
+    direction = "ltr" if rtl else "rtl"
+    out: list = []
+    run: list = []
+
+    def flush() -> None:
+        trail = []
+        while run and run[-1]["t"] == "Space":
+            trail.append(run.pop())
+        if run:
+            lead, run[0] = _split_lead(run[0])
+            tail, run[-1] = _split_tail(run[-1])
+            lead, tail = _balance(run, lead, tail)
+            if lead:
+                out.append(lead)
+            out.append({"t": "Span", "c": [["", [], [["dir", direction]]], list(run)]})
+            if tail:
+                out.append(tail)
+        out.extend(trail)
+        run.clear()
+
+    for node in inlines:
+        t = node.get("t")
+        if t == "Str" and _foreign(node["c"], rtl):
+            run.append(node)
+            tail, _ = _split_tail(node)
+            if tail and set(tail["c"]) & _SENTENCE_PUNCTUATION:
+                flush()  # "،" or "." after a word ends the run: it belongs to the sentence
+        elif t == "Space" and run:
+            run.append(node)
+        else:
+            flush()
+            out.append(_recurse(node, rtl))
+    flush()
+    return out
+
+
+def _split_lead(node: dict) -> tuple[dict | None, dict]:
+    text = node["c"]
+    i = 0
+    while i < len(text) and not _strong(text[i]):
+        i += 1
+    lead = {"t": "Str", "c": text[:i]} if i else None
+    return lead, {"t": "Str", "c": text[i:]}
+
+
+def _split_tail(node: dict) -> tuple[dict | None, dict]:
+    text = node["c"]
+    j = len(text)
+    while j > 0 and not _strong(text[j - 1]):
+        j -= 1
+    tail = {"t": "Str", "c": text[j:]} if j < len(text) else None
+    return tail, {"t": "Str", "c": text[:j]}
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+_SENTENCE_PUNCTUATION = set(",.;:!?،؛؟۔")
+
+
+def _balance(run: list, lead: dict | None, tail: dict | None) -> tuple[dict | None, dict | None]:
+    """Keep brackets with their partner: "(SLDP" + ")" becomes one isolated "(SLDP)"."""
+    text = "".join(n.get("c", " ") if n["t"] == "Str" else " " for n in run)
+    depth = sum(text.count(ch) for ch in _OPEN) - sum(text.count(ch) for ch in _CLOSE)
+    while depth > 0 and tail and tail["c"][:1] in _CLOSE:
+        run[-1] = {"t": "Str", "c": run[-1]["c"] + tail["c"][0]}
+        tail = {"t": "Str", "c": tail["c"][1:]} if len(tail["c"]) > 1 else None
+        depth -= 1
+    while depth < 0 and lead and lead["c"][-1:] in _OPEN:
+        run[0] = {"t": "Str", "c": lead["c"][-1] + run[0]["c"]}
+        lead = {"t": "Str", "c": lead["c"][:-1]} if len(lead["c"]) > 1 else None
+        depth += 1
+    return lead, tail
+
+
+_INLINE_CONTAINERS = {"Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"}
+
+
+def _recurse(node: dict, rtl: bool) -> dict:
+    t, c = node.get("t"), node.get("c")
+    if t in _INLINE_CONTAINERS:
+        return {"t": t, "c": isolate(c, rtl=rtl)}
+    if t in ("Link", "Span"):
+        return {"t": t, "c": [c[0], isolate(c[1], rtl=rtl)] + c[2:]}
+    if t == "Quoted":
+        return {"t": t, "c": [c[0], isolate(c[1], rtl=rtl)]}
+    if t == "Note":
+        return {"t": t, "c": isolate_blocks(c, rtl=rtl)}
+    return node
+
+
+def isolate_blocks(blocks: list, *, rtl: bool) -> list:
+    """Apply `isolate` to every inline list of a block tree."""
+    from ..segment import slots
+
+    for slot in slots(blocks):
+        slot.holder[slot.key] = isolate(slot.inlines, rtl=rtl)
+    return blocks

@@ -1,0 +1,285 @@
+"""AST + Translations -> translated AST, plus the list of what fell back to the source."""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import ui
+from .catalog import Translations
+from .config import Config, LanguageConfig
+from .locale import Language
+from .pandoc import Pandoc
+from .segment import SIGNATORY, Segment, slots
+from .update import Extracted
+
+EMPTY_ATTR = ["", [], []]
+_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A segment published in the source language because it has no usable translation."""
+
+    segment: Segment
+    reason: str  # "untranslated" or "fuzzy"
+
+
+@dataclass
+class Document:
+    """A statement in one language, ready for the renderers."""
+
+    slug: str
+    language: Language
+    source_language: Language
+    ast: dict                    # full pandoc document: meta + body + signatory list
+    title: str
+    subtitle: str | None
+    date: str | None             # in the language's words and digits
+    date_iso: str | None
+    signatories: tuple[str, ...]
+    strings: dict[str, str]      # the pipeline's own words, translated
+    missing: tuple[Fallback, ...] = ()
+    draft: bool = False
+    signed_by: str = ""
+
+    def t(self, msgid: str) -> str:
+        return self.strings.get(msgid, msgid)
+
+
+def plain_inlines(text: str) -> list[dict]:
+    """Plain text as pandoc inlines: no Markdown is interpreted (names, titles)."""
+    out: list[dict] = []
+    for i, word in enumerate(text.split()):
+        if i:
+            out.append({"t": "Space"})
+        out.append({"t": "Str", "c": word})
+    return out
+
+
+# ------------------------------------------------------------- sanitising
+
+
+def _walk(node, visit: Callable[[dict], object]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, visit)
+    elif isinstance(node, dict):
+        visit(node)
+        c = node.get("c")
+        if isinstance(c, list):
+            _walk(c, visit)
+
+
+@dataclass
+class _Allowed:
+    raws: set = field(default_factory=set)
+    targets: set = field(default_factory=set)
+    images: set = field(default_factory=set)
+    attrs: set = field(default_factory=set)
+    notes: int = 0
+
+
+def _allowed(inlines: list) -> _Allowed:
+    allowed = _Allowed()
+
+    def visit(node: dict) -> None:
+        t, c = node.get("t"), node.get("c")
+        if t == "RawInline":
+            allowed.raws.add((c[0], c[1]))
+        elif t == "Link":
+            allowed.targets.add(c[2][0])
+        elif t == "Image":
+            allowed.images.add(c[2][0])
+        elif t == "Note":
+            allowed.notes += 1
+        if t in ("Link", "Image", "Span", "Code"):
+            allowed.attrs.add(json.dumps(c[0]))
+    _walk(inlines, visit)
+    return allowed
+
+
+def _text_of(inlines: list) -> str:
+    parts: list[str] = []
+
+    def visit(node: dict) -> None:
+        t, c = node.get("t"), node.get("c")
+        if t == "Str":
+            parts.append(c)
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+        elif t in ("Code", "Math", "RawInline"):
+            parts.append(c[1])
+    _walk(inlines, visit)
+    return "".join(parts)
+
+
+def sanitize(inlines: list, source: list) -> list:
+    """Keep only what the source segment allows: no new raw code, links, images, notes, attributes."""
+    allowed = _allowed(source)
+    notes_left = [allowed.notes]
+
+    def clean(items: list) -> list:
+        out: list = []
+        for node in items:
+            out.extend(clean_one(node))
+        return out
+
+    def clean_one(node: dict) -> list:
+        t, c = node.get("t"), node.get("c")
+        if t == "RawInline":
+            if (c[0], c[1]) in allowed.raws:
+                return [node]
+            return [{"t": "Str", "c": c[1]}]
+        if t in ("Math", "Cite"):
+            return [{"t": "Str", "c": _text_of([node])}] if t == "Math" else clean(c[1])
+        if t == "Image":
+            if c[2][0] in allowed.images and not c[2][0].lower().startswith(_UNSAFE_SCHEMES):
+                return [{"t": "Image", "c": [_attr(c[0], allowed), clean(c[1]), c[2]]}]
+            return clean(c[1])
+        if t == "Link":
+            target = c[2][0]
+            if target in allowed.targets and not target.strip().lower().startswith(_UNSAFE_SCHEMES):
+                return [{"t": "Link", "c": [_attr(c[0], allowed), clean(c[1]), c[2]]}]
+            return clean(c[1])
+        if t == "Note":
+            if notes_left[0] > 0:
+                notes_left[0] -= 1
+                return [{"t": "Note", "c": _clean_blocks(c, source)}]
+            return [{"t": "Space"}, {"t": "Str", "c": "(" + _text_of(c).strip() + ")"}]
+        if t == "Span":
+            return [{"t": "Span", "c": [_attr(c[0], allowed), clean(c[1])]}]
+        if t == "Code":
+            return [{"t": "Code", "c": [_attr(c[0], allowed), c[1]]}]
+        if t == "Quoted":
+            return [{"t": "Quoted", "c": [c[0], clean(c[1])]}]
+        if isinstance(c, list) and t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript",
+                                         "Subscript", "SmallCaps"):
+            return [{"t": t, "c": clean(c)}]
+        return [node]
+
+    return clean(inlines)
+
+
+def _attr(attr: list, allowed: _Allowed) -> list:
+    return attr if json.dumps(attr) in allowed.attrs else EMPTY_ATTR
+
+
+def _clean_blocks(blocks: list, source: list) -> list:
+    """A footnote's blocks: paragraphs only, each sanitised against the source segment."""
+    return [{"t": "Para", "c": sanitize(inl, source)} for inl in map(_block_inlines, blocks) if inl]
+
+
+def _block_inlines(block: dict) -> list:
+    """The inline content of a block, however the translator's Markdown was read."""
+    t, c = block.get("t"), block.get("c")
+    if t in ("Para", "Plain"):
+        return c
+    if t == "Header":
+        return c[2]
+    if t in ("RawBlock", "CodeBlock"):
+        return [{"t": "Str", "c": c[1]}]
+    if t == "LineBlock":
+        return [x for line in c for x in line + [{"t": "Space"}]][:-1]
+    out: list = []
+    children = c if isinstance(c, list) else []
+    if t == "OrderedList":
+        children = c[1]
+    elif t == "Div":
+        children = c[1]
+    for child in children:
+        for b in (child if isinstance(child, list) and child and isinstance(child[0], dict) else [child]):
+            if isinstance(b, dict) and "t" in b:
+                inl = _block_inlines(b)
+                if inl:
+                    out += ([{"t": "Space"}] if out else []) + inl
+    return out
+
+
+def parse_translation(blocks: list) -> list:
+    """A translation read back from Markdown: its inlines, whatever blocks the reader made."""
+    out: list = []
+    for b in blocks:
+        inl = _block_inlines(b)
+        if inl:
+            out += ([{"t": "Space"}] if out else []) + inl
+    return out
+
+
+# ------------------------------------------------------------- the document
+
+
+def translate(x: Extracted, lc: LanguageConfig, config: Config, translations: Translations | None,
+              ui_strings: Translations | None, pandoc: Pandoc, *, draft: bool = False) -> Document:
+    """The statement in `lc`'s language: translations where usable, the source elsewhere."""
+    lang = lc.language
+    is_source = lang.code == config.source.code
+    st = x.statement
+    missing: list[Fallback] = []
+    by_text = {(s.context, s.msgid): s for s in x.segments}
+
+    def lookup(msgid: str, context: str | None = None) -> str | None:
+        if is_source:
+            return msgid
+        m = translations.get(msgid, context) if translations else None
+        if m is not None and m.usable:
+            return m.msgstr
+        if context != SIGNATORY and msgid.strip():
+            reason = "fuzzy" if m is not None and m.fuzzy and m.translated else "untranslated"
+            missing.append(Fallback(by_text.get((context, msgid), Segment(msgid, context)), reason))
+        return None
+
+    ast = copy.deepcopy(x.ast)
+    found = list(slots(ast["blocks"]))
+    pending = []
+    for slot, text in zip(found, x.texts):
+        if not text.strip():
+            continue
+        got = lookup(text)
+        if got is not None:
+            pending.append((slot, got))
+    parsed = pandoc.read([t for _, t in pending]) if pending else []
+    for (slot, _), doc in zip(pending, parsed):
+        slot.holder[slot.key] = sanitize(parse_translation(doc["blocks"]), slot.inlines)
+
+    title = lookup(st.title) or st.title
+    subtitle = (lookup(st.subtitle) or st.subtitle) if st.subtitle else None
+    names = []
+    for s in st.signatories:
+        name = lookup(s.name, SIGNATORY) or s.name
+        names.append(f"{name} ({s.short})" if s.short else name)
+
+    strings = {s.msgid: (ui_strings.text(s.msgid) if ui_strings and not is_source else None) or s.msgid
+               for s in ui.STRINGS}
+    n = len(names)
+    signed_by = None
+    if ui_strings and not is_source:
+        signed_by = ui_strings.ngettext(ui.SIGNED_BY, ui.SIGNED_BY_PLURAL, n)
+    if signed_by is None:
+        signed_by = ui.SIGNED_BY if n == 1 else ui.SIGNED_BY_PLURAL
+    signed_by = lang.digits(signed_by.replace("%(n)d", str(n)))
+
+    blocks = list(ast["blocks"])
+    if names:
+        blocks.append({"t": "Header", "c": [2, ["signatories", ["signatories"], []],
+                                            plain_inlines(strings[ui.SIGNATORIES])]})
+        blocks.append({"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}],
+                                                 [[{"t": "Plain", "c": plain_inlines(nm)}] for nm in names]]})
+    date = lang.date(st.date) if st.date else None
+    meta = {
+        "title": {"t": "MetaInlines", "c": plain_inlines(title)},
+        "lang": {"t": "MetaString", "c": lang.tag},
+        "dir": {"t": "MetaString", "c": lang.direction},
+    }
+    if subtitle:
+        meta["subtitle"] = {"t": "MetaInlines", "c": plain_inlines(subtitle)}
+    if date:
+        meta["date"] = {"t": "MetaInlines", "c": plain_inlines(date)}
+    doc = {"pandoc-api-version": x.ast["pandoc-api-version"], "meta": meta, "blocks": blocks}
+    return Document(
+        slug=st.slug, language=lang, source_language=config.source, ast=doc, title=title,
+        subtitle=subtitle, date=date, date_iso=st.date.isoformat() if st.date else None,
+        signatories=tuple(names), strings=strings, missing=tuple(missing), draft=draft,
+        signed_by=signed_by,
+    )
