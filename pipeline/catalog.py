@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import gettext
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
@@ -106,8 +107,12 @@ def read_po(path: Path) -> Translations:
         line = raw[: exc.start].count(b"\n") + 1
         raise PipelineError(Problem(Location(path, line), "this file is not UTF-8 text",
                                     "save it as UTF-8 (in Poedit: Catalogue ▸ Properties ▸ UTF-8)")) from None
+    text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    bad = _lexical_problem(path, text)
+    if bad:
+        raise PipelineError(bad)
     try:
-        po = polib.pofile(raw.decode("utf-8-sig").replace("\r\n", "\n"), encoding="utf-8",
+        po = polib.pofile(text, encoding="utf-8",
                           check_for_duplicates=True)
     except (OSError, ValueError) as exc:
         raise PipelineError(_polib_problem(path, str(exc))) from None
@@ -139,6 +144,35 @@ def _message(e: polib.POEntry, obsolete: bool = False, line: int | None = None) 
         previous_msgid=e.previous_msgid, msgid_plural=e.msgid_plural or None, msgstr_plural=plural,
         comments=tuple(e.tcomment.splitlines()) if e.tcomment else (),
     )
+
+
+# polib (like Babel) silently accepts an unclosed string or an unknown escape; GNU
+# msgfmt does not. This checks each line's tokens only (polib does the parsing), so
+# such a file is refused with its line instead of being half-read and rewritten.
+_STRING = r'"(?:[^"\\]|\\[\\"ntrabfv0-7x?\'])*"'
+_LINE = re.compile(rf'^(?:#~\s*)?(?:(?:#~\|?\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$')
+
+
+def _lexical_problem(path: Path, text: str) -> Problem | None:
+    for n, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+            continue
+        if stripped.startswith("#|") and _LINE.match(stripped[2:].strip()):
+            continue
+        if stripped.startswith("#~") and not _LINE.match(stripped[2:].lstrip().removeprefix("|").strip()):
+            if stripped[2:].lstrip().startswith("#") or not stripped[2:].strip():
+                continue
+        elif _LINE.match(stripped):
+            continue
+        if stripped.count('"') % 2 or not stripped.endswith('"'):
+            what = "a string is not closed (or has an unescaped quote \" inside)"
+            hint = 'end the line with a closing " and write a quote inside the text as \\"'
+        else:
+            what = "this line is not a valid PO line"
+            hint = 'each line is a keyword (msgid, msgstr…) and a "…" string, a "…" continuation, or a # comment'
+        return Problem(Location(path, n), what, hint)
+    return None
 
 
 def _polib_problem(path: Path, text: str) -> Problem:

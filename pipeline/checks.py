@@ -165,11 +165,13 @@ def check_numbers(p: Pair) -> list[Finding]:
     """The same numbers by value (digits of any script, any separators), years and dates included."""
     src = numbers(_plain(p.source) + " " + " ".join(_targets(p.source)))
     dst = numbers(_plain(p.translation) + " " + " ".join(_targets(p.translation)))
+    missing, extra = sorted((src - dst), key=float), sorted((dst - src), key=float)
     findings = []
-    for n in sorted((src - dst), key=float):
-        findings.append(Finding("numbers", ERROR, f"the number {_fmt(n)} of the original is missing or different",
+    for i, n in enumerate(missing):
+        instead = f" (the translation has {_fmt(extra[i])})" if i < len(extra) else ""
+        findings.append(Finding("numbers", ERROR, f"the number {_fmt(n)} of the original is missing or different{instead}",
                                 "check the figures; digits may be written in any script"))
-    for n in sorted((dst - src), key=float):
+    for n in extra[len(missing):]:
         findings.append(Finding("numbers", ERROR, f"the translation has the number {_fmt(n)}, which the original does not",
                                 "check the figures; if the original writes it in words, add the flag "
                                 "ignore-numbers to this entry"))
@@ -241,7 +243,7 @@ def check_punctuation(p: Pair) -> list[Finding]:
     src = _last_punct(_plain(p.source, notes=False))
     dst = _last_punct(_plain(p.translation, notes=False))
     findings = []
-    if src and dst not in _ENDINGS.get(src, src):
+    if src and (not dst or dst not in _ENDINGS.get(src, src)):
         findings.append(Finding("punctuation", WARNING,
                                 f"the original ends with '{src}', the translation "
                                 + (f"with '{dst}'" if dst else "without punctuation"),

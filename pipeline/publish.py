@@ -42,11 +42,12 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
     pandoc = pandoc or shared()
     extracted = parse_bodies(read_statements(config.source_dir), pandoc)
     report = update_catalogues(config, extracted, dry_run=dry_run)
-    project = Project(config, extracted, {}, {}, update=report)
+    project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report)
+    unreadable = {p.location.path for p in report.problems}
     for lc in config.targets:
         for slug in [x.slug for x in extracted] + [UI]:
             path = po_path(config, lc.code, slug)
-            if not path.exists():
+            if not path.exists() or path in unreadable:
                 continue
             try:
                 cat = catalog.read_po(path)

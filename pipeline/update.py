@@ -36,6 +36,7 @@ class Extracted:
 class UpdateReport:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # catalogues that could not be read
 
 
 def parse_bodies(statements: list[Statement], pandoc: Pandoc) -> list[Extracted]:
@@ -120,7 +121,11 @@ def _update_one(config: Config, slug: str, title: str, entries: list[Entry],
         save(pot, text)
     for lc in config.targets:
         path = po_path(config, lc.code, slug)
-        old = catalog.read_po(path) if path.exists() else None
+        try:
+            old = catalog.read_po(path) if path.exists() else None
+        except PipelineError as exc:  # left exactly as it is; reported, and that language skipped
+            report.problems.extend(exc.problems)
+            continue
         merged = catalog.merge(entries, old, lc.language, title=title, project=slug,
                                created=created, memory=memory)
         save(path, merged)
