@@ -13,7 +13,7 @@ from .segment import SIGNATORY
 def check_project(project: Project, pandoc: Pandoc) -> list[Problem]:
     """Stale catalogues, duplicate signatories, and the checks of every translated entry."""
     problems: list[Problem] = list(project.problems)
-    for path in project.update.written:
+    for path in project.stale:
         problems.append(Problem(Location(path), "this catalogue is out of date with the sources",
                                 "run make update and commit the result", check="stale"))
     problems += duplicate_signatories(project)

@@ -69,14 +69,18 @@ def _update(root: Path, args) -> int:
 
 
 def _status(root: Path, args) -> int:
-    from .publish import load_project
+    from .files import write_atomic
+    from .publish import load_project, status_page
 
     project = load_project(root)
     rows = [project.progress(x, lc.code) for x in project.extracted for lc in project.config.targets]
+    page = project.config.out_dir / "status.html"
+    write_atomic(page, status_page(project))
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
         print(format_status(rows, project))
+    print(f"written {page.relative_to(root)}", file=sys.stderr)
     for problem in project.problems:
         print(problem, file=sys.stderr)
     return EXIT_BAD_INPUT if project.problems else EXIT_OK

@@ -30,6 +30,7 @@ class Project:
     ui: dict[str, Translations]                       # lang -> ui.po
     problems: list[Problem] = field(default_factory=list)  # catalogues that could not be read
     update: UpdateReport = field(default_factory=UpdateReport)
+    stale: list[Path] = field(default_factory=list)   # catalogues `update` would change (dry run)
 
     def progress(self, x: Extracted, lang: str) -> Progress:
         return progress(x, lang, self.catalogues.get((x.slug, lang)))
@@ -44,6 +45,8 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
     report = update_catalogues(config, extracted, dry_run=dry_run)
     project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report)
     unreadable = {p.location.path for p in report.problems}
+    if dry_run:
+        project.stale = list(report.written)
     for lc in config.targets:
         for slug in [x.slug for x in extracted] + [UI]:
             path = po_path(config, lc.code, slug)
@@ -59,6 +62,16 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
             else:
                 project.catalogues[(slug, lc.code)] = cat
     return project
+
+
+def status_page(project: Project) -> bytes:
+    """out/status.html: progress bars, counts and check results for a coordinator."""
+    from .check import check_project
+    from .render.html import render_status
+
+    rows = [project.progress(x, lc.code) for x in project.extracted for lc in project.config.targets]
+    thresholds = {lc.code: lc.threshold for lc in project.config.languages}
+    return render_status(rows, thresholds, check_project(project, shared()))
 
 
 @dataclass
@@ -132,6 +145,8 @@ def publish(root: Path, *, draft: bool = False, log: Callable[[str], None] = pri
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         files = renderer.render_all(documents, staging)
+        (staging / "status.html").write_bytes(status_page(project))
+        files.append(Path("status.html"))
         # Everything is built: now move it into place, file by file, atomically.
         for rel in files:
             if write_atomic(out / rel, (staging / rel).read_bytes()):

@@ -55,5 +55,5 @@ class Renderer:
                 put(Path(doc.language.code) / f"{doc.slug}.{fmt}", self.render(doc, fmt, alternates[doc.slug]))
         for path in self.fonts.files:
             put(Path(FONTS_DIR) / path.name, path.read_bytes())
-        put(Path("index.html"), render_index(documents, fonts=self.fonts))
+        put(Path("index.html"), render_index(documents, fonts=self.fonts, status_page=True))
         return written

@@ -140,7 +140,7 @@ def render_html(doc: Document, *, pandoc: Pandoc, alternates: list[Alternate], f
     return "\n".join(line for line in page if line).encode("utf-8")
 
 
-def render_index(documents: list[Document], *, fonts: Fonts, status_page: bool = False) -> bytes:
+def render_index(documents: list[Document], *, fonts: Fonts, status_page: bool = True) -> bytes:
     """out/index.html: every statement, newest first, in every published language (in English)."""
     by_slug: dict[str, list[Document]] = {}
     for doc in documents:
@@ -173,3 +173,36 @@ def render_index(documents: list[Document], *, fonts: Fonts, status_page: bool =
             "<title>Statements</title>", f"<style>\n{css}</style>", "</head>", "<body>",
             "<header><h1>Statements</h1></header>", status, "<main>", *rows, "</main>", "</body>", "</html>", ""]
     return "\n".join(p for p in page if p).encode("utf-8")
+
+
+def render_status(rows: list, thresholds: dict[str, float], problems: list) -> bytes:
+    """out/status.html: progress per statement and language, and what `check` found."""
+    by_file: dict[str, list] = {}
+    for p in problems:
+        by_file.setdefault(str(p.location.path), []).append(p)
+    body = ['<table><thead><tr><th>Statement</th><th>Language</th><th>Progress</th><th>Translated</th>'
+            '<th>Fuzzy</th><th>Missing</th><th>Names</th><th>Checks</th><th>Ready</th></tr></thead><tbody>']
+    for r in rows:
+        found = [p for path, ps in by_file.items() if path.endswith(f"/{r.lang}/{r.slug}.po") for p in ps]
+        errors = sum(p.severity != "warning" for p in found)
+        ready = r.ready(thresholds.get(r.lang, 100.0))
+        body.append(
+            f'<tr><td>{_e(r.slug)}</td><td>{_e(r.lang)}</td>'
+            f'<td><progress max="100" value="{r.percent:.0f}">{r.percent:.0f}%</progress> {r.percent:.0f}%</td>'
+            f"<td>{r.translated}/{r.total}</td><td>{r.fuzzy}</td><td>{r.untranslated}</td>"
+            f"<td>{r.names_translated}/{r.names_total}</td>"
+            f'<td>{errors} errors, {len(found) - errors} warnings</td><td>{"yes" if ready else "no"}</td></tr>')
+    body.append("</tbody></table>")
+    if problems:
+        body.append("<h2>Check results</h2><ul class=\"problems\">")
+        body += [f'<li class="{_e(p.severity)}"><code>{_e(str(p))}</code></li>' for p in problems]
+        body.append("</ul>")
+    css = ("body{font-family:sans-serif;margin:1.5rem;} table{border-collapse:collapse;} "
+           "th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:start;} "
+           "li.error code{color:#a00;} li.warning code{color:#850;}")
+    page = ["<!DOCTYPE html>", '<html lang="en" dir="ltr">', "<head>", '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="robots" content="noindex">', "<title>Translation status</title>",
+            f"<style>{css}</style>", "</head>", "<body>", '<p><a href="index.html">All statements</a></p>',
+            "<h1>Translation status</h1>", *body, "</body>", "</html>", ""]
+    return "\n".join(page).encode("utf-8")
