@@ -155,7 +155,7 @@ def test_incomplete_language_is_skipped_then_published_as_draft(project: Path, c
     _untranslate(project, "ku", "Investigate all violations")
     assert publish(project) == 0
     out = capsys.readouterr().out
-    assert re.search(r"skipped 2026-01-26-protect-civilians \[ku\]: 5 of 6 segments translated .*"
+    assert re.search(r"skipped 2026-01-26-protect-civilians \[ku\]: 6 of 7 segments translated .*"
                      r"1 untranslated; 1 of the title and demands missing", out)
     assert not (project / "out/ku").exists()
     assert (project / "out/ar" / f"{SLUG}.pdf").exists()

@@ -42,8 +42,8 @@ def test_update_writes_files_gettext_accepts(real_project: Path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     run_update(real_project)
     written = list((real_project / "locales").rglob("*.po*"))
-    # 5 statements + ui: a template each, and a catalogue each for ar and ku.
-    assert len(written) == 6 * 3
+    # 5 statements + ui: a template each, and a catalogue each for ar, ku and ckb.
+    assert len(written) == 6 * 4
     for path in written:
         assert_gettext_accepts(path)
     ar = polib.pofile(str(real_project / "locales/ar/2026-01-26-urgent-call-to-protect-civilians.po"))

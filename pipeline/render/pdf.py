@@ -1,0 +1,345 @@
+"""Translated document -> PDF, typeset by Typst from pandoc's Typst output.
+
+    pdf = render_pdf(doc, pandoc=pandoc, fonts=resolve_fonts(config))
+
+One Typst compiler per font set is kept for the run (fonts are loaded once), and
+it compiles in a private, empty folder: Typst reads no other file and fetches no
+package. Translations are untrusted text; pandoc's Typst writer escapes them,
+and everything this module writes into the Typst source itself is either a
+fixed keyword or a string literal escaped by `_string`.
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+import os
+import shutil
+import tempfile
+import threading
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .. import ui
+from ..errors import Location, PipelineError, Problem
+from ..pandoc import Pandoc, PandocError
+from ..translate import Document, plain_inlines
+from .fonts import Fonts
+
+TEMPLATE = "templates/statement.typ"
+SIGNATORIES_ID = "signatories"
+TWO_COLUMNS_FROM = 8          # longer signatory lists are set in two columns
+AUTHORS_UP_TO = 6             # PDF author: the names up to this many, else "Signed by N …"
+FALLBACK_TIMESTAMP = 946684800  # 2000-01-01: for an undated statement without SOURCE_DATE_EPOCH
+
+# Typst numbering symbols for CLDR numbering systems (facts about digit sets).
+_NUMBERING = {"latn": "1", "arab": "\u0661", "arabext": "\u06f1", "deva": "\u0967", "beng": "\u09e7"}
+
+# Per script: body size, leading, paragraph spacing. Arabic-script faces are small on
+# the body and tall (dots and marks above and below): larger, with more air.
+_TYPE = {"Arab": ("12.5pt", "0.95em", "1.55em")}
+_DEFAULT_TYPE = ("11pt", "0.78em", "1.2em")
+_ITALIC_SCRIPTS = {"Latn", "Cyrl", "Grek"}
+
+
+def render_pdf(doc: Document, *, pandoc: Pandoc, fonts: Fonts, timestamp: int | None = None) -> bytes:
+    """The statement as a PDF; same inputs, same bytes (see `creation_timestamp`)."""
+    source = typst_source(doc, pandoc=pandoc, fonts=fonts)
+    return typesetter(fonts).compile(source, doc=doc, timestamp=timestamp)
+
+
+def typst_source(doc: Document, *, pandoc: Pandoc, fonts: Fonts) -> str:
+    """The Typst source of the statement: pandoc's body inside the project's template."""
+    lang = doc.language
+    setter = typesetter(fonts)
+    size, leading, spacing = _TYPE.get(lang.script, _DEFAULT_TYPE)
+    language, _, region = lang.tag.partition("-")
+    variables = {
+        "text-lang": language.lower(),
+        "text-dir": "rtl" if lang.rtl else "ltr",
+        "font-stack": "(" + "".join(_string(n) + ", " for n in setter.stack(lang.script)) + ")",
+        "digits": _NUMBERING.get(lang.numbering, "1"),
+        "body-size": size,
+        "leading": leading,
+        "spacing": spacing,
+        "columns-from": str(TWO_COLUMNS_FROM),
+        # Arabic-script typography has no italic: quotations stay upright there.
+        "quote-style": '"italic"' if lang.script in _ITALIC_SCRIPTS else '"normal"',
+    }
+    if len(region) == 2 and region.isalpha():
+        variables["text-region"] = region.upper()
+    variables["document-title"] = _string(doc.title)
+    author = _author(doc)
+    if author:
+        variables["author"] = author
+    if doc.draft:
+        variables["draft"] = "true"
+    try:
+        text = pandoc.write(_typst_ast(doc), "typst", template=_template(),
+                            options={"variables": variables, "wrap_text": "none"})
+    except PandocError as exc:
+        raise _error(doc, f"pandoc could not write the Typst source: {exc}") from None
+    assert text is not None
+    return text
+
+
+def creation_timestamp(doc: Document) -> int:
+    """SOURCE_DATE_EPOCH when set, else the statement's date: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return int(epoch)
+    if doc.date_iso:
+        day = datetime.date.fromisoformat(doc.date_iso)
+        return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
+    return FALLBACK_TIMESTAMP
+
+
+# ------------------------------------------------------------- the document for Typst
+
+
+def _typst_ast(doc: Document) -> dict:
+    """The body without the signatory list (the template sets it), metadata as the template wants it."""
+    ast = copy.deepcopy(doc.ast)
+    blocks = ast["blocks"]
+    cut = next((i for i in range(len(blocks) - 1, -1, -1) if _is_signatories_heading(blocks[i])), None)
+    if cut is not None:
+        del blocks[cut:]
+    rtl = doc.language.rtl
+    ast["blocks"] = _isolate_blocks(_outline(_typst_safe(blocks)), rtl=rtl)
+
+    def inlines(text: str) -> dict:
+        return {"t": "MetaInlines", "c": _isolate(plain_inlines(text), rtl=rtl)}
+
+    meta = {"title": inlines(doc.title)}
+    if doc.subtitle:
+        meta["subtitle"] = inlines(doc.subtitle)
+    if doc.date:
+        meta["date"] = inlines(doc.date)
+    if doc.signed_by and doc.signatories:
+        meta["signed-by"] = inlines(doc.signed_by)
+    if doc.signatories:
+        meta["signatories-title"] = inlines(doc.t(ui.SIGNATORIES))
+        meta["signatories"] = {"t": "MetaList", "c": [inlines(name) for name in doc.signatories]}
+    if doc.draft:
+        meta["draft-mark"] = inlines(doc.t(ui.DRAFT))
+        meta["draft-notice"] = inlines(doc.t(ui.DRAFT_NOTICE))
+        if doc.missing:
+            meta["missing"] = inlines(doc.language.number(len(doc.missing)))
+    ast["meta"] = meta
+    return ast
+
+
+def _is_signatories_heading(block: dict) -> bool:
+    return block.get("t") == "Header" and block["c"][1][0] == SIGNATORIES_ID
+
+
+def _typst_safe(node):
+    """What would make Typst run code, read a file or look up a reference becomes plain text."""
+    if isinstance(node, list):
+        out = []
+        for item in node:
+            t = item.get("t") if isinstance(item, dict) else None
+            if t == "Cite":
+                out.extend(_typst_safe(item["c"][1]))        # "@handle" is text, not a reference
+            elif t == "Image":
+                out.extend(_typst_safe(item["c"][1]))        # no files are read: the description
+            elif t == "RawInline" and item["c"][0] == "typst":
+                out.append({"t": "Str", "c": item["c"][1]})  # raw Typst in a source is shown, never run
+            elif t == "RawBlock" and item["c"][0] == "typst":
+                out.append({"t": "Para", "c": [{"t": "Str", "c": item["c"][1]}]})
+            else:
+                out.append(_typst_safe(item))
+        return out
+    if isinstance(node, dict) and "c" in node:
+        return {**node, "c": _typst_safe(node["c"])}
+    return node
+
+
+# Unicode bidi isolates: a paragraph written in the other direction (an untranslated
+# passage of a draft, an organisation's Latin name in an Arabic list) keeps its own
+# word and punctuation order, while the page keeps its alignment and list numbers.
+_ISOLATE = {"ltr": "\u2066", "rtl": "\u2067"}   # LRI, RLI
+_POP = "\u2069"                                  # PDI
+
+
+def _isolate(inlines: list, *, rtl: bool) -> list:
+    """Inlines mostly in the other direction than the document's, isolated in their own."""
+    own = "rtl" if rtl else "ltr"
+    counts = {"ltr": 0, "rtl": 0}
+    for text in _texts(inlines):
+        for ch in text:
+            kind = unicodedata.bidirectional(ch)
+            if kind == "L":
+                counts["ltr"] += 1
+            elif kind in ("R", "AL"):
+                counts["rtl"] += 1
+    other = "ltr" if rtl else "rtl"
+    if counts[other] <= counts[own]:
+        return inlines
+    return [{"t": "Str", "c": _ISOLATE[other]}, *inlines, {"t": "Str", "c": _POP}]
+
+
+def _texts(node):
+    """The words of inlines, footnotes left out (they are paragraphs of their own)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
+    elif isinstance(node, dict):
+        t, c = node.get("t"), node.get("c")
+        if t == "Str":
+            yield c
+        elif t not in ("Note", "Code", "Math", "RawInline") and isinstance(c, list):
+            yield from _texts(c)
+
+
+def _isolate_blocks(blocks: list, *, rtl: bool) -> list:
+    """`_isolate` applied to every paragraph, list item, heading and footnote."""
+    for block in blocks:
+        t, c = block.get("t"), block.get("c")
+        if t in ("Para", "Plain"):
+            _isolate_notes(c, rtl=rtl)
+            block["c"] = _isolate(c, rtl=rtl)
+        elif t == "Header":
+            _isolate_notes(c[2], rtl=rtl)
+            c[2] = _isolate(c[2], rtl=rtl)
+        elif t in ("BlockQuote",):
+            _isolate_blocks(c, rtl=rtl)
+        elif t in ("BulletList",):
+            for item in c:
+                _isolate_blocks(item, rtl=rtl)
+        elif t == "OrderedList":
+            for item in c[1]:
+                _isolate_blocks(item, rtl=rtl)
+        elif t == "Div":
+            _isolate_blocks(c[1], rtl=rtl)
+    return blocks
+
+
+def _isolate_notes(inlines, *, rtl: bool) -> None:
+    if isinstance(inlines, list):
+        for node in inlines:
+            _isolate_notes(node, rtl=rtl)
+    elif isinstance(inlines, dict):
+        if inlines.get("t") == "Note":
+            _isolate_blocks(inlines["c"], rtl=rtl)
+        elif isinstance(inlines.get("c"), list):
+            _isolate_notes(inlines["c"], rtl=rtl)
+
+
+def _outline(blocks: list) -> list:
+    """Body headings start at level 2 (the title is level 1) and never skip a level (PDF/UA)."""
+    headers = [b for b in blocks if b.get("t") == "Header"]
+    if not headers:
+        return blocks
+    shift = min(h["c"][0] for h in headers) - 2
+    previous = 1
+    for h in headers:
+        level = min(h["c"][0] - shift, previous + 1)
+        h["c"] = [level, *h["c"][1:]]
+        previous = level
+    return blocks
+
+
+def _author(doc: Document) -> str | None:
+    """A Typst literal for the PDF author: the organisations, or "Signed by N …" for a long list."""
+    if not doc.signatories:
+        return None
+    if len(doc.signatories) <= AUTHORS_UP_TO:
+        return "(" + "".join(_string(n) + ", " for n in doc.signatories) + ")"
+    return _string(doc.signed_by)
+
+
+def _string(text: str) -> str:
+    """A Typst string literal holding `text` exactly (control characters dropped)."""
+    escaped = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
+    return '"' + "".join(escaped.get(ch, ch) for ch in text if ch >= " " or ch in "\n\t") + '"'
+
+
+@lru_cache(maxsize=None)
+def _template() -> str:
+    return resources.files("pipeline").joinpath(TEMPLATE).read_text(encoding="utf-8")
+
+
+def _error(doc: Document, message: str) -> PipelineError:
+    """A PipelineError naming the statement and the language, pointing at the file to look at."""
+    lang = doc.language
+    source = lang.code == doc.source_language.code
+    where = Path("source") / f"{doc.slug}.md" if source else Path("locales") / lang.code / f"{doc.slug}.po"
+    if "could not be displayed" in message:
+        hint = ("no configured font has a letter for this character: remove it from the text, "
+                "or choose a font that has it under fonts: in project.yaml")
+    else:
+        hint = ("check this " + ("statement" if source else "translation") + " for unusual markup; "
+                "if it looks right, report this as a pipeline bug")
+    return PipelineError(Problem(
+        Location(where),
+        f"cannot typeset the PDF of '{doc.slug}' in {lang.english_name} ({lang.code}): {message}",
+        hint))
+
+
+# ------------------------------------------------------------- Typst
+
+
+class Typesetter:
+    """A Typst compiler with the project's fonts loaded once, compiling in an empty private folder."""
+
+    def __init__(self, fonts: Fonts) -> None:
+        import typst
+
+        self._dir = tempfile.TemporaryDirectory(prefix="statement-typst-")
+        root = Path(self._dir.name)
+        self.root = root / "build"
+        for sub in (self.root, root / "fonts", root / "packages", root / "package-cache"):
+            sub.mkdir()
+        # Typst loads fonts by folder: a folder of links to exactly the configured files.
+        for i, path in enumerate(fonts.files):
+            link = root / "fonts" / f"{i:02d}-{path.name}"
+            try:
+                link.symlink_to(path)
+            except OSError:
+                shutil.copyfile(path, link)
+        found = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                            font_paths=[str(root / "fonts")])
+        # The family names Typst reads from the files (fontpkg's name may be spelt differently).
+        by_path = {Path(f.path).resolve(): f.family for f in found.fonts() if f.path}
+        self._names = {
+            family.name: next((by_path[p] for p in (f.path.resolve() for f in family.faces) if p in by_path),
+                               family.name)
+            for family in fonts.families
+        }
+        self._fonts = fonts
+        self._compiler = typst.Compiler(
+            root=str(self.root), font_paths=found, ignore_system_fonts=True,
+            package_path=str(root / "packages"), package_cache_path=str(root / "package-cache"))
+        self._lock = threading.Lock()
+
+    def stack(self, script: str) -> tuple[str, ...]:
+        """Font family names for a document in `script`, as Typst knows them."""
+        return tuple(self._names.get(n, n) for n in self._fonts.stack(script))
+
+    def compile(self, source: str, *, doc: Document, timestamp: int | None = None) -> bytes:
+        """Typst source -> PDF bytes; a Typst error becomes a PipelineError naming the statement."""
+        when = creation_timestamp(doc) if timestamp is None else timestamp
+        try:
+            with self._lock:
+                pdf = self._compiler.compile(
+                    input=source.encode("utf-8"), format="pdf", root=str(self.root),
+                    timestamp=when, pdf_standards=["ua-1"], pdf_tags=True)
+        except RuntimeError as exc:  # typst.TypstError and friends
+            raise _error(doc, _typst_message(exc)) from None
+        assert isinstance(pdf, bytes)
+        return pdf
+
+
+def _typst_message(exc: Exception) -> str:
+    """Typst's message and hints, without its trace through the generated source."""
+    message = getattr(exc, "message", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    hints = [h for h in getattr(exc, "hints", None) or [] if "\n" not in h]
+    return message + "".join(f" ({h})" for h in hints)
+
+
+@lru_cache(maxsize=4)
+def typesetter(fonts: Fonts) -> Typesetter:
+    """The run's Typesetter for these fonts: created on first use, then reused."""
+    return Typesetter(fonts)
