@@ -171,7 +171,7 @@ def test_incomplete_language_is_skipped_then_published_as_draft(project: Path, c
     pdf_text = "".join(p.extract_text() for p in PdfReader(project / "out/ku" / f"{SLUG}.pdf").pages)
     assert "Pêşnûme" in pdf_text
     # Finished languages carry no draft mark.
-    assert "draft-banner" not in (project / "out/ar" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert 'class="draft-banner"' not in (project / "out/ar" / f"{SLUG}.html").read_text(encoding="utf-8")
 
 
 def test_broken_catalogue_names_file_and_line_and_keeps_out(project: Path, capsys):
@@ -189,3 +189,18 @@ def test_broken_catalogue_names_file_and_line_and_keeps_out(project: Path, capsy
     after = {p: p.read_bytes() for p in (project / "out").rglob("*") if p.is_file()}
     # The Arabic files published before stay exactly as they were.
     assert {p: b for p, b in after.items() if "/ar/" in str(p)} == {p: b for p, b in before.items() if "/ar/" in str(p)}
+
+
+def test_long_signatory_list_keeps_page_numbers(tmp_path: Path):
+    """The real Sorani statement: 60 names in two columns from a new page, pages ١ ٢ ٣ ٤ in order."""
+    root = Path(__file__).parent.parent
+    project = tmp_path / "real"
+    for part in ("source", "locales"):
+        shutil.copytree(root / part, project / part)
+    shutil.copy(root / "project.yaml", project / "project.yaml")
+    assert publish(project) == 0
+    pdf = PdfReader(project / "out/ckb/2026-01-26-urgent-call-to-protect-civilians.pdf")
+    assert len(pdf.pages) >= 3
+    digits = "٠١٢٣٤٥٦٧٨٩"
+    numbers = [page.extract_text().strip()[-1:] for page in pdf.pages]
+    assert numbers == [digits[n] for n in range(1, len(pdf.pages) + 1)]

@@ -45,13 +45,13 @@ def isolate(inlines: list, *, rtl: bool) -> list:
         out.extend(trail)
         run.clear()
 
-    for node in inlines:
+    for i, node in enumerate(inlines):
         t = node.get("t")
         if t == "Str" and _foreign(node["c"], rtl):
             run.append(node)
             tail, _ = _split_tail(node)
-            if tail and set(tail["c"]) & _SENTENCE_PUNCTUATION:
-                flush()  # "،" or "." after a word ends the run: it belongs to the sentence
+            if tail and set(tail["c"]) & _SENTENCE_PUNCTUATION and not _foreign_follows(inlines, i + 1, rtl):
+                flush()  # "،" or "." ends the run when the sentence goes on in the document's script
         elif t == "Space" and run:
             run.append(node)
         else:
@@ -59,6 +59,15 @@ def isolate(inlines: list, *, rtl: bool) -> list:
             out.append(_recurse(node, rtl))
     flush()
     return out
+
+
+def _foreign_follows(inlines: list, start: int, rtl: bool) -> bool:
+    """Whether the next word is also foreign ("Arts, Culture and Education" stays one run)."""
+    for node in inlines[start:]:
+        if node.get("t") == "Space":
+            continue
+        return node.get("t") == "Str" and _foreign(node["c"], rtl)
+    return False
 
 
 def _split_lead(node: dict) -> tuple[dict | None, dict]:
