@@ -76,6 +76,10 @@ class Pandoc:
         self._api = docs[0]["pandoc-api-version"]
         return docs
 
+    def read_file(self, path: Path, *, fmt: str) -> dict:
+        """Parse a file of any format pandoc reads (docx, html, markdown) into a JSON document."""
+        return json.loads(self.call("read_file", path=str(path), format=fmt)["doc"])
+
     def markdown(self, inline_lists: list[list]) -> list[str]:
         """Write each list of pandoc inlines as one line of Markdown, in one request."""
         if not inline_lists:

@@ -30,6 +30,15 @@ function ops.read(req)
   return { docs = docs }
 end
 
+-- A file (Word, HTML, Markdown…) -> pandoc JSON document. Binary formats such as
+-- docx cannot travel in JSON, so pandoc opens the file itself.
+function ops.read_file(req)
+  local f = assert(io.open(req.path, 'rb'))
+  local content = f:read('a')
+  f:close()
+  return { doc = pandoc.write(pandoc.read(content, req.format), 'json') }
+end
+
 -- A JSON document whose blocks are one Plain per segment -> Markdown per segment.
 function ops.markdown(req)
   local doc = pandoc.read(req.doc, 'json')
