@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import gettext
 import os
+import pickle
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +14,8 @@ import polib
 from rapidfuzz import fuzz, process
 
 from .errors import PipelineError, Problem, Location
+from .files import write_atomic
+from .manifest import digest
 from .locale import Language
 from .poformat import Entry, format_po
 from .segment import Segment
@@ -93,6 +96,23 @@ def plural_index(plural_forms: str, n: int) -> int:
 
 
 # ---------------------------------------------------------------- reading
+
+
+def read_po_cached(path: Path, cache: Path) -> Translations:
+    """read_po, remembered under `cache` by the file's content hash (parsing is the slow part)."""
+    raw = path.read_bytes()
+    key = digest(raw)
+    spot = cache / f"{path.parent.name}--{path.stem}.pickle"
+    try:
+        stored_key, translations = pickle.loads(spot.read_bytes())
+        if stored_key == key:
+            translations.path = path
+            return translations
+    except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+        pass
+    translations = read_po(path)
+    write_atomic(spot, pickle.dumps((key, translations)))
+    return translations
 
 
 def read_po(path: Path) -> Translations:

@@ -21,9 +21,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("publish", help="update catalogues, then write out/")
     p.add_argument("--draft", action="store_true",
                    help="also publish languages that are not ready, marked as drafts")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="build on N processes (default: the number of cores)")
     sub.add_parser("update", help="only bring locales/*.pot and *.po up to date with source/")
     p = sub.add_parser("status", help="translated / fuzzy / untranslated per statement and language")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("import", help="turn a raw statement (.txt, .md, .docx, .html) into source/<slug>.md")
+    p.add_argument("file", type=Path, help="the raw statement")
+    p.add_argument("--slug", help="the file name to give it in source/ (default: from its date and title)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing source/<slug>.md")
     p = sub.add_parser("check", help="quality checks on the translations (exit 1 on errors)")
     p.add_argument("--strict", action="store_true", help="also exit 1 on warnings")
     return parser
@@ -49,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 def _publish(root: Path, args) -> int:
     from .publish import publish
 
-    report = publish(root, draft=args.draft)
+    report = publish(root, draft=args.draft, jobs=args.jobs)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     return EXIT_BAD_INPUT if report.problems else EXIT_OK
@@ -115,4 +121,12 @@ def _check(root: Path, args) -> int:
     return EXIT_FAILED_CHECKS if errors or (args.strict and warnings) else EXIT_OK
 
 
-COMMANDS = {"publish": _publish, "update": _update, "status": _status, "check": _check}
+def _import(root: Path, args) -> int:
+    from .importer import import_statement
+
+    result = import_statement(args.file, root=root, slug=args.slug, force=args.force)
+    print(result.report())
+    return EXIT_OK
+
+
+COMMANDS = {"import": _import, "publish": _publish, "update": _update, "status": _status, "check": _check}

@@ -67,6 +67,11 @@ class Config:
     def out_dir(self) -> Path:
         return self.root / "out"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Build state kept between runs (content hashes, parsed sources); safe to delete."""
+        return self.root / ".cache"
+
 
 def _did_you_mean(key: str, allowed: set[str]) -> str:
     close = difflib.get_close_matches(key, sorted(allowed), n=1)

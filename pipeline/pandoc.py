@@ -1,7 +1,6 @@
 """The one door to pandoc: a long-lived `pandoc lua` worker speaking JSON lines."""
 from __future__ import annotations
 
-import atexit
 import json
 import subprocess
 import threading
@@ -48,7 +47,6 @@ class Pandoc:
                 Problem(Location(pandoc_path()), f"cannot start pandoc: {exc}",
                         "reinstall the pipeline's dependencies (make publish creates .venv)")
             ) from exc
-        atexit.register(proc.kill)
         return proc
 
     def call(self, op: str, **request: Any) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,6 +11,7 @@ from .catalog import Translations
 from .config import Config, LanguageConfig, load_config
 from .errors import PipelineError, Problem
 from .files import write_atomic
+from .manifest import Manifest, code_digest, digest, file_digest
 from .pandoc import Pandoc, shared
 from .progress import Progress, progress
 from .source import read_statements
@@ -31,6 +30,7 @@ class Project:
     problems: list[Problem] = field(default_factory=list)  # catalogues that could not be read
     update: UpdateReport = field(default_factory=UpdateReport)
     stale: list[Path] = field(default_factory=list)   # catalogues `update` would change (dry run)
+    manifest: Manifest | None = None                  # what was built from what, last time
 
     def progress(self, x: Extracted, lang: str) -> Progress:
         return progress(x, lang, self.catalogues.get((x.slug, lang)))
@@ -38,12 +38,17 @@ class Project:
 
 def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False) -> Project:
     """Read config and sources, update the catalogues (only say what would change with dry_run),
-    then read every catalogue."""
+    then read every catalogue. What did not change since the last run is taken from .cache/."""
     config = load_config(root)
     pandoc = pandoc or shared()
-    extracted = parse_bodies(read_statements(config.source_dir), pandoc)
-    report = update_catalogues(config, extracted, dry_run=dry_run)
-    project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report)
+    cache = config.cache_dir
+    manifest = Manifest.load(cache)
+    extracted = parse_bodies(read_statements(config.source_dir), pandoc, cache=cache / "extract")
+    report = update_catalogues(config, extracted, dry_run=dry_run, state=manifest.extra)
+    if not dry_run:
+        manifest.save()
+    project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report,
+                      manifest=manifest)
     unreadable = {p.location.path for p in report.problems}
     if dry_run:
         project.stale = list(report.written)
@@ -53,7 +58,7 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
             if not path.exists() or path in unreadable:
                 continue
             try:
-                cat = catalog.read_po(path)
+                cat = catalog.read_po_cached(path, cache / "catalogues")
             except PipelineError as exc:
                 project.problems.extend(exc.problems)
                 continue
@@ -116,16 +121,35 @@ class PublishReport:
     published: list[Decision] = field(default_factory=list)
     skipped: list[Decision] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    rebuilt: list[tuple[str, str]] = field(default_factory=list)   # (output, why)
     problems: list[Problem] = field(default_factory=list)
 
 
-def publish(root: Path, *, draft: bool = False, log: Callable[[str], None] = print) -> PublishReport:
-    """Update catalogues, then write out/ for every ready statement and language."""
-    from .render import Renderer  # the only door to pandoc writers and Typst
+def _inputs(project: Project, d: Decision, shared_inputs: dict[str, str]) -> dict[str, str]:
+    """The content hashes one statement x language is built from."""
+    config, lang = project.config, d.language.code
+    slug = d.extracted.slug
+    return shared_inputs | {
+        "source": file_digest(d.extracted.statement.path),
+        "catalogue": file_digest(po_path(config, lang, slug)) if lang != config.source.code else "-",
+        "ui": file_digest(po_path(config, lang, UI)) if lang != config.source.code else "-",
+        "draft": "draft" if d.draft else "final",
+    }
+
+
+def publish(root: Path, *, draft: bool = False, jobs: int | None = None,
+            log: Callable[[str], None] = print) -> PublishReport:
+    """Update catalogues, then write out/ for every ready statement and language.
+
+    Only outputs whose inputs changed (by content hash) are rebuilt, on `jobs` processes;
+    everything is built before anything in out/ is replaced.
+    """
+    from .render import FORMATS, Renderer, Task, editions_index, render_tasks
 
     pandoc = shared()
     project = load_project(root, pandoc=pandoc)
-    config = project.config
+    config, manifest = project.config, project.manifest
+    assert manifest is not None
     for path in project.update.written:
         log(f"updated {os.path.relpath(path, root)}")
     decisions = decide(project, draft=draft)
@@ -133,32 +157,61 @@ def publish(root: Path, *, draft: bool = False, log: Callable[[str], None] = pri
     report.published = [d for d in decisions if d.publish]
     report.skipped = [d for d in decisions if not d.publish]
 
-    documents: list[Document] = []
+    renderer = Renderer(config)
+    shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
+                     "fonts": renderer.fonts_digest}
+    languages: dict[str, list[str]] = {}
     for d in report.published:
-        cat = project.catalogues.get((d.extracted.slug, d.language.code))
-        documents.append(translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code),
-                                   pandoc, draft=d.draft))
+        languages.setdefault(d.extracted.slug, []).append(d.language.code + ("*" if d.draft else ""))
 
-    renderer = Renderer(config, pandoc)
     out = config.out_dir
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
-        files = renderer.render_all(documents, staging)
-        (staging / "status.html").write_bytes(status_page(project))
-        files.append(Path("status.html"))
-        # Everything is built: now move it into place, file by file, atomically.
-        for rel in files:
-            if write_atomic(out / rel, (staging / rel).read_bytes()):
-                report.written.append(out / rel)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    tasks: list[Task] = []
+    for d in report.published:
+        inputs = _inputs(project, d, shared_inputs)
+        for fmt in FORMATS:
+            rel = f"{d.language.code}/{d.extracted.slug}.{fmt}"
+            needs = inputs | ({"languages": ",".join(languages[d.extracted.slug])} if fmt == "html" else {})
+            why = manifest.why_rebuild(out, rel, needs)
+            if why:
+                tasks.append(Task(d, fmt, rel, needs, why))
 
+    documents: dict[int, Document] = {}
+    for t in tasks:
+        d = t.decision
+        if id(d) not in documents:
+            cat = project.catalogues.get((d.extracted.slug, d.language.code))
+            documents[id(d)] = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code),
+                                         pandoc, draft=d.draft)
+    alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in report.published])
+    built = render_tasks(renderer, [(t, documents[id(t.decision)], alternates[t.decision.extracted.slug])
+                                    for t in tasks], jobs=jobs)
+
+    pages: dict[str, bytes] = dict(built)
+    for path in renderer.fonts.files:
+        pages[f"fonts/{path.name}"] = path.read_bytes()
+    pages["index.html"] = editions_index(project, report.published, renderer)
+    status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
+                        *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
+    if manifest.why_rebuild(out, "status.html", {"all": status_key}):
+        pages["status.html"] = status_page(project)
+        manifest.record("status.html", {"all": status_key}, pages["status.html"])
+
+    # Everything is built: now each file is replaced atomically, only when it changed.
+    for rel, data in pages.items():
+        if write_atomic(out / rel, data):
+            report.written.append(out / rel)
+    for t in tasks:
+        manifest.record(t.rel, t.inputs, pages[t.rel])
+        report.rebuilt.append((t.rel, t.why))
+    manifest.save()
+
+    for rel, why in report.rebuilt:
+        log(f"built   {rel} ({why})")
     for d in report.skipped:
         log(f"skipped {d.extracted.slug} [{d.language.code}]: {d.reason}")
     for d in report.published:
         if d.draft:
             log(f"draft   {d.extracted.slug} [{d.language.code}]: {d.reason}")
-    log(f"published {len(report.published)} statement-language pairs, "
+    log(f"published {len(report.published)} statement-language pairs: {len(report.rebuilt)} outputs rebuilt, "
         f"{len(report.written)} files written, {len(report.skipped)} skipped")
     return report

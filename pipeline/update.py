@@ -1,6 +1,7 @@
 """Bring locales/ up to date with source/: templates written, catalogues merged."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from . import catalog, ui
 from .config import Config
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
+from .manifest import code_digest, digest, file_digest
 from .pandoc import Pandoc, PandocError
 from .poformat import Entry
 from .segment import Segment, slot_texts, statement_segments
@@ -39,17 +41,37 @@ class UpdateReport:
     problems: list[Problem] = field(default_factory=list)  # catalogues that could not be read
 
 
-def parse_bodies(statements: list[Statement], pandoc: Pandoc) -> list[Extracted]:
-    """Parse every body in one pandoc request and cut each into segments."""
+def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None) -> list[Extracted]:
+    """Parse every body in one pandoc request and cut each into segments.
+
+    With a cache folder, a statement whose text (and the pipeline's code) is unchanged
+    since the last run is taken from there: no pandoc work at all.
+    """
+    keys = [digest(code_digest(), s.body) for s in statements]
+    cached: dict[int, tuple] = {}
+    if cache is not None:
+        for i, (s, key) in enumerate(zip(statements, keys)):
+            try:
+                data = json.loads((cache / f"{s.slug}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if data.get("key") == key:
+                cached[i] = (data["ast"], data["texts"])
+    todo = [i for i in range(len(statements)) if i not in cached]
     try:
-        asts = pandoc.read([s.body for s in statements])
+        asts = pandoc.read([statements[i].body for i in todo]) if todo else []
+        for i, ast in zip(todo, asts):
+            cached[i] = (ast, slot_texts(ast, pandoc))
     except PandocError as exc:
         raise PipelineError(Problem(Location(statements[0].path if statements else "source"),
                                     f"pandoc could not read the statements ({exc})")) from None
     extracted = []
-    for s, ast in zip(statements, asts):
-        texts = slot_texts(ast, pandoc)
+    for i, s in enumerate(statements):
+        ast, texts = cached[i]
         extracted.append(Extracted(s, ast, tuple(texts), tuple(statement_segments(s, ast, texts))))
+        if cache is not None and i in todo:
+            write_atomic(cache / f"{s.slug}.json",
+                         json.dumps({"key": keys[i], "ast": ast, "texts": texts}, ensure_ascii=False))
     return extracted
 
 
@@ -79,7 +101,7 @@ def _created_of(text: str) -> str | None:
 
 
 def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None,
-                      dry_run: bool = False) -> UpdateReport:
+                      dry_run: bool = False, state: dict[str, str] | None = None) -> UpdateReport:
     """Write every .pot and merge every .po; a file is rewritten only when it changes.
 
     With dry_run, nothing is written and `written` lists the files that would change.
@@ -89,7 +111,15 @@ def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None
             for x in extracted]
     jobs.append((UI, "the pipeline's own words", ui_entries()))
     for slug, title, entries in jobs:
+        paths = [template_path(config, slug)] + [po_path(config, lc.code, slug) for lc in config.targets]
+        key = f"update:{slug}"
+        fingerprint = digest(repr(entries), *(str(p) + file_digest(p) for p in paths))
+        if state is not None and state.get(key) == fingerprint and memory is None:
+            continue
+        problems = len(report.problems)
         _update_one(config, slug, title, entries, report, memory, dry_run)
+        if state is not None and not dry_run and len(report.problems) == problems:
+            state[key] = digest(repr(entries), *(str(p) + file_digest(p) for p in paths))
     known = {slug for slug, _, _ in jobs}
     for lc in config.targets:
         for po in sorted((config.locales_dir / lc.code).glob("*.po")):

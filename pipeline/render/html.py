@@ -140,7 +140,7 @@ def render_html(doc: Document, *, pandoc: Pandoc, alternates: list[Alternate], f
     return "\n".join(line for line in page if line).encode("utf-8")
 
 
-def render_index(documents: list[Document], *, fonts: Fonts, status_page: bool = True) -> bytes:
+def render_index(documents: list, *, fonts: Fonts, status_page: bool = True) -> bytes:
     """out/index.html: every statement, newest first, in every published language (in English)."""
     by_slug: dict[str, list[Document]] = {}
     for doc in documents:

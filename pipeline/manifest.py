@@ -1,0 +1,79 @@
+"""What each output was built from: content hashes of its inputs, kept between runs.
+
+Decisions are made on content (never modification times), so a fresh clone or a
+`git checkout` rebuilds exactly what changed. Everything lives under .cache/.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .files import write_atomic
+
+MANIFEST = "manifest.json"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short content hash of some bytes or text."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The hash of a file's content ("-" when it does not exist)."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return "-"
+
+
+@lru_cache(maxsize=None)
+def code_digest() -> str:
+    """The pipeline's own code, Lua worker and templates: a change rebuilds everything."""
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".lua", ".typ", ".css"})
+    return digest(*(str(p.relative_to(package)) + "\0" + p.read_text(encoding="utf-8") for p in files))
+
+
+@dataclass
+class Manifest:
+    """.cache/manifest.json: per output, the hashes of what it was built from and of itself."""
+
+    path: Path
+    outputs: dict[str, dict] = field(default_factory=dict)   # rel path -> {"inputs": {...}, "output": hash}
+    extra: dict[str, str] = field(default_factory=dict)      # other keys: cached pages, update state
+
+    @classmethod
+    def load(cls, cache_dir: Path) -> "Manifest":
+        path = cache_dir / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path, data.get("outputs", {}), data.get("extra", {}))
+        except (OSError, ValueError):
+            return cls(path)
+
+    def why_rebuild(self, out_dir: Path, rel: str, inputs: dict[str, str]) -> str | None:
+        """None when the output is up to date; otherwise the reason, in words."""
+        old = self.outputs.get(rel)
+        if old is None:
+            return "new"
+        changed = [k for k in inputs if old["inputs"].get(k) != inputs[k]]
+        if changed:
+            return ", ".join(changed) + " changed"
+        if file_digest(out_dir / rel) != old.get("output"):
+            return "output missing or edited"
+        return None
+
+    def record(self, rel: str, inputs: dict[str, str], output: bytes) -> None:
+        self.outputs[rel] = {"inputs": inputs, "output": digest(output)}
+
+    def save(self) -> None:
+        text = json.dumps({"outputs": self.outputs, "extra": self.extra}, indent=1, sort_keys=True)
+        write_atomic(self.path, text)

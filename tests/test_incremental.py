@@ -1,0 +1,80 @@
+"""Incremental and parallel publishing: the right outputs rebuilt, equal to a clean build."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import publish as publish_module
+from pipeline.publish import publish
+
+SLUG = "2026-01-26-protect-civilians"
+DATA = Path(__file__).parent / "data/project"
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    out = project / "out"
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def run(project: Path, **kw):
+    return publish(project, log=lambda line: None, **kw)
+
+
+def clean_build(tmp_path: Path, project: Path) -> dict[str, bytes]:
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("out", ".cache"))
+    run(fresh, jobs=1)
+    return outputs(fresh)
+
+
+class NoPandoc:
+    """Stands in for the pandoc worker: any request fails the test."""
+
+    def call(self, op, **kw):
+        raise AssertionError(f"pandoc was asked to {op}")
+
+    read = markdown = write = read_file = call
+
+
+def test_nothing_changed_means_no_pandoc_or_typst_work(project: Path, monkeypatch):
+    run(project)
+    monkeypatch.setattr(publish_module, "shared", lambda: NoPandoc())
+    monkeypatch.setattr("pipeline.render.render_pdf", lambda *a, **k: pytest.fail("Typst ran"))
+    report = run(project)
+    assert report.rebuilt == [] and report.written == []
+
+
+def test_one_catalogue_edit_rebuilds_only_that_language(project: Path, tmp_path: Path):
+    run(project)
+    po = project / f"locales/ku/{SLUG}.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("Daxwazên me", "Daxwazên me yên sereke"), encoding="utf-8")
+    report = run(project)
+    assert sorted(rel for rel, _ in report.rebuilt) == [f"ku/{SLUG}.{f}" for f in ("docx", "html", "pdf")]
+    assert {why for _, why in report.rebuilt} == {"catalogue changed"}
+    assert outputs(project) == clean_build(tmp_path, project)
+
+
+def test_source_edit_rebuilds_the_statement_in_every_language(project: Path):
+    run(project)
+    src = project / f"source/{SLUG}.md"
+    src.write_text(src.read_text().replace("2026-01-26", "2026-01-27"))
+    report = run(project)
+    assert len(report.rebuilt) == 4 * 3
+    assert all("source changed" in why for _, why in report.rebuilt)
+
+
+def test_config_or_deleted_output_rebuilds_what_depends_on_it(project: Path):
+    run(project)
+    (project / f"out/ar/{SLUG}.pdf").unlink()
+    report = run(project)
+    assert report.rebuilt == [(f"ar/{SLUG}.pdf", "output missing or edited")]
+    config = project / "project.yaml"
+    config.write_text(config.read_text() + "\n# a comment\n")
+    assert len(run(project).rebuilt) == 12
+
+
+def test_parallel_build_is_byte_identical_to_serial(project: Path, tmp_path: Path):
+    run(project, jobs=2)
+    assert outputs(project) == clean_build(tmp_path, project)
