@@ -209,6 +209,50 @@ def _polib_problem(path: Path, text: str) -> Problem:
     return Problem(Location(path, line), what, hint)
 
 
+# ---------------------------------------------------------------- translation memory
+
+
+class Memory:
+    """What translators already wrote in other statements' catalogues, per language.
+
+    Organisation names and stock phrases recur from statement to statement: `update`
+    pre-fills an exact match and offers a close one as fuzzy. Only usable translations
+    (translated, not fuzzy) are ever reused. The catalogues are read on first use.
+    """
+
+    def __init__(self, paths_by_language: dict[str, list[Path]], reader=None) -> None:
+        self._paths = paths_by_language
+        self._reader = reader or read_po
+        self._loaded: dict[str, dict[str | None, dict[str, str]]] = {}
+
+    def _language(self, lang: str) -> dict[str | None, dict[str, str]]:
+        if lang not in self._loaded:
+            known: dict[str | None, dict[str, str]] = {}
+            for path in self._paths.get(lang, []):
+                try:
+                    cat = self._reader(path)
+                except PipelineError:
+                    continue  # reported where that catalogue itself is read
+                for m in cat.messages.values():
+                    if m.usable and m.msgid_plural is None and m.msgid:
+                        known.setdefault(m.context, {}).setdefault(m.msgid, m.msgstr)
+            self._loaded[lang] = known
+        return self._loaded[lang]
+
+    def exact(self, lang: str, key: Key) -> str | None:
+        """The translation of exactly this text in another statement, if any."""
+        context, msgid = key
+        return self._language(lang).get(context, {}).get(msgid)
+
+    def close(self, lang: str, key: Key) -> tuple[str, str] | None:
+        """(previous msgid, its translation) of the closest text, as msgmerge would match it."""
+        context, msgid = key
+        candidates = self._language(lang).get(context, {})
+        best = process.extractOne(msgid, list(candidates), scorer=fuzz.ratio,
+                                  score_cutoff=FUZZY_CUTOFF) if candidates else None
+        return (best[0], candidates[best[0]]) if best else None
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -261,7 +305,7 @@ def render_template(entries: list[Entry], *, title: str, project: str, created: 
 
 
 def merge(template: list[Entry], old: Translations | None, language: Language, *,
-          title: str, project: str, created: str, memory: "Memory | None" = None) -> str:
+          title: str, project: str, created: str, memory: Memory | None = None) -> str:
     """msgmerge: a .po text for `language` from the template and the previous catalogue."""
     old = old or Translations(path=Path())
     active = dict(old.messages)

@@ -23,7 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also publish languages that are not ready, marked as drafts")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="build on N processes (default: the number of cores)")
-    sub.add_parser("update", help="only bring locales/*.pot and *.po up to date with source/")
+    p.add_argument("--no-memory", action="store_true",
+                   help="do not pre-fill segments from other statements' translations")
+    p = sub.add_parser("update", help="only bring locales/*.pot and *.po up to date with source/")
+    p.add_argument("--no-memory", action="store_true",
+                   help="do not pre-fill segments from other statements' translations")
     p = sub.add_parser("status", help="translated / fuzzy / untranslated per statement and language")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = sub.add_parser("import", help="turn a raw statement (.txt, .md, .docx, .html) into source/<slug>.md")
@@ -55,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 def _publish(root: Path, args) -> int:
     from .publish import publish
 
-    report = publish(root, draft=args.draft, jobs=args.jobs)
+    report = publish(root, draft=args.draft, jobs=args.jobs, memory=not args.no_memory)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     return EXIT_BAD_INPUT if report.problems else EXIT_OK
@@ -64,7 +68,7 @@ def _publish(root: Path, args) -> int:
 def _update(root: Path, args) -> int:
     from .publish import load_project
 
-    project = load_project(root)
+    project = load_project(root, memory=not args.no_memory)
     for path in project.update.written:
         print(f"updated {path.relative_to(root)}")
     for problem in project.update.warnings + project.problems:

@@ -36,7 +36,8 @@ class Project:
         return progress(x, lang, self.catalogues.get((x.slug, lang)))
 
 
-def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False) -> Project:
+def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
+                 memory: bool = True) -> Project:
     """Read config and sources, update the catalogues (only say what would change with dry_run),
     then read every catalogue. What did not change since the last run is taken from .cache/."""
     config = load_config(root)
@@ -44,7 +45,12 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
     cache = config.cache_dir
     manifest = Manifest.load(cache)
     extracted = parse_bodies(read_statements(config.source_dir), pandoc, cache=cache / "extract")
-    report = update_catalogues(config, extracted, dry_run=dry_run, state=manifest.extra)
+    reuse = None
+    if memory:
+        paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
+                 for lc in config.targets}
+        reuse = catalog.Memory(paths, reader=lambda p: catalog.read_po_cached(p, cache / "catalogues"))
+    report = update_catalogues(config, extracted, dry_run=dry_run, state=manifest.extra, memory=reuse)
     if not dry_run:
         manifest.save()
     project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report,
@@ -137,7 +143,7 @@ def _inputs(project: Project, d: Decision, shared_inputs: dict[str, str]) -> dic
     }
 
 
-def publish(root: Path, *, draft: bool = False, jobs: int | None = None,
+def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory: bool = True,
             log: Callable[[str], None] = print) -> PublishReport:
     """Update catalogues, then write out/ for every ready statement and language.
 
@@ -147,7 +153,7 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None,
     from .render import FORMATS, Renderer, Task, editions_index, render_tasks
 
     pandoc = shared()
-    project = load_project(root, pandoc=pandoc)
+    project = load_project(root, pandoc=pandoc, memory=memory)
     config, manifest = project.config, project.manifest
     assert manifest is not None
     for path in project.update.written:

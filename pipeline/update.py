@@ -114,7 +114,7 @@ def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None
         paths = [template_path(config, slug)] + [po_path(config, lc.code, slug) for lc in config.targets]
         key = f"update:{slug}"
         fingerprint = digest(repr(entries), *(str(p) + file_digest(p) for p in paths))
-        if state is not None and state.get(key) == fingerprint and memory is None:
+        if state is not None and state.get(key) == fingerprint:
             continue
         problems = len(report.problems)
         _update_one(config, slug, title, entries, report, memory, dry_run)
