@@ -26,7 +26,7 @@ publish: $(VENV)/.installed ## update catalogues, then write out/ (DRAFT=1: publ
 update: $(VENV)/.installed ## only bring locales/*.pot and *.po up to date with source/
 	$(RUN) update
 
-status: $(VENV)/.installed ## translated / fuzzy / untranslated per statement and language
+status: $(VENV)/.installed ## translated / fuzzy / untranslated per statement and language, and out/status.html
 	$(RUN) status
 
 check: $(VENV)/.installed ## quality checks on the translations (non-zero exit on errors)
@@ -41,5 +41,5 @@ bench: $(VENV)/.installed-test ## speed and memory figures (bench/RESULTS.md)
 import: $(VENV)/.installed ## import a raw statement: make import FILE=statement.txt
 	$(RUN) import $(FILE)
 
-clean: ## remove out/ (generated)
-	rm -rf out
+clean: ## remove out/ and .cache/ (generated)
+	rm -rf out .cache
