@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .locale import Language
+from .segment import stringify
 
 ERROR, WARNING = "error", "warning"
 
@@ -50,31 +51,6 @@ def _nodes(tree) -> list[dict]:
     return found
 
 
-def _plain(tree, *, notes: bool = True) -> str:
-    out: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, list):
-            for n in node:
-                walk(n)
-        elif isinstance(node, dict):
-            t, c = node.get("t"), node.get("c")
-            if t == "Str":
-                out.append(c)
-            elif t in ("Space", "SoftBreak", "LineBreak"):
-                out.append(" ")
-            elif t in ("Code", "RawInline", "Math"):
-                out.append(c[1])
-            elif t == "Note" and not notes:
-                return
-            elif t == "Link":
-                walk(c[1])
-            elif isinstance(c, list):
-                walk(c)
-    walk(tree)
-    return "".join(out)
-
-
 _MARKUP = {"Emph": "italic", "Strong": "bold", "Code": "code", "Note": "footnote",
            "Link": "link", "Strikeout": "strike-through", "Superscript": "superscript",
            "Subscript": "subscript"}
@@ -108,7 +84,7 @@ def check_markup(p: Pair) -> list[Finding]:
     if len(p.translation) > 1 and len(blocks) == len(p.translation):
         findings.append(Finding("markup", ERROR, "the translation has several paragraphs, the original one",
                                 "join the paragraphs: one segment is one paragraph"))
-    stray = [s for s in ("**", "[", "]", "^[") if s in _plain(p.translation) and s not in _plain(p.source)]
+    stray = [s for s in ("**", "[", "]", "^[") if s in stringify(p.translation) and s not in stringify(p.source)]
     if stray:
         findings.append(Finding("markup", ERROR, f"stray {' '.join(stray)} in the translation: mark-up that does not close",
                                 "close the bold/italic/link as in the original, or remove the stray characters"))
@@ -124,8 +100,8 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»]+[^\s<>()\[\]\"'«».
 
 def check_urls(p: Pair) -> list[Finding]:
     """Link targets, web addresses and e-mail addresses unchanged (in any order)."""
-    src = _targets(p.source) + Counter(_URL.findall(_plain(p.source)))
-    dst = _targets(p.translation) + Counter(_URL.findall(_plain(p.translation)))
+    src = _targets(p.source) + Counter(_URL.findall(stringify(p.source)))
+    dst = _targets(p.translation) + Counter(_URL.findall(stringify(p.translation)))
     findings = []
     for url in (src - dst):
         findings.append(Finding("urls", ERROR, f"the address {url} of the original is missing or changed",
@@ -163,8 +139,8 @@ def numbers(text: str) -> Counter:
 
 def check_numbers(p: Pair) -> list[Finding]:
     """The same numbers by value (digits of any script, any separators), years and dates included."""
-    src = numbers(_plain(p.source) + " " + " ".join(_targets(p.source)))
-    dst = numbers(_plain(p.translation) + " " + " ".join(_targets(p.translation)))
+    src = numbers(stringify(p.source) + " " + " ".join(_targets(p.source)))
+    dst = numbers(stringify(p.translation) + " " + " ".join(_targets(p.translation)))
     missing, extra = sorted((src - dst), key=float), sorted((dst - src), key=float)
     findings = []
     for i, n in enumerate(missing):
@@ -240,8 +216,8 @@ def _last_punct(text: str) -> str:
 
 def check_punctuation(p: Pair) -> list[Finding]:
     """Ending punctuation like the original's, in the script's own form (؟ ، ؛ in Arabic script)."""
-    src = _last_punct(_plain(p.source, notes=False))
-    dst = _last_punct(_plain(p.translation, notes=False))
+    src = _last_punct(stringify(p.source, notes=False))
+    dst = _last_punct(stringify(p.translation, notes=False))
     findings = []
     if src and (not dst or dst not in _ENDINGS.get(src, src)):
         findings.append(Finding("punctuation", WARNING,
@@ -253,7 +229,7 @@ def check_punctuation(p: Pair) -> list[Finding]:
                                 "match the original"))
     if p.language.script == "Arab":
         for latin, arabic in _ARABIC_SCRIPT.items():
-            text = _plain(p.translation)
+            text = stringify(p.translation)
             if re.search(rf"[\u0600-\u06ff]\s?{re.escape(latin)}", text):
                 findings.append(Finding("punctuation", WARNING,
                                         f"Latin '{latin}' after Arabic-script text",
@@ -265,7 +241,7 @@ def check_untranslated(p: Pair) -> list[Finding]:
     """A translation identical to the original (signatory names and numbers-only text exempt)."""
     if p.signatory or p.msgstr.strip() != p.msgid.strip():
         return []
-    if not any(ch.isalpha() for ch in _plain(p.source)):
+    if not any(ch.isalpha() for ch in stringify(p.source)):
         return []
     return [Finding("untranslated", WARNING, "the translation is identical to the original",
                     "translate it, or add the flag ignore-untranslated if it is right as it is")]

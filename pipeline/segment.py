@@ -111,6 +111,30 @@ def slot_texts(ast: dict, pandoc: Pandoc) -> list[str]:
     return pandoc.markdown([s.inlines for s in slots(ast["blocks"])])
 
 
+def stringify(tree, *, notes: bool = True) -> str:
+    """The plain text of pandoc inlines or blocks (code and raw text included, notes optional)."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            t, c = node.get("t"), node.get("c")
+            if t == "Str":
+                out.append(c)
+            elif t in ("Space", "SoftBreak", "LineBreak"):
+                out.append(" ")
+            elif t in ("Code", "RawInline", "Math"):
+                out.append(c[1])
+            elif t == "Note" and not notes:
+                return
+            elif isinstance(c, list):
+                walk(c)
+    walk(tree)
+    return "".join(out)
+
+
 def body_segments(ast: dict, texts: list[str]) -> list[Segment]:
     """The segments of a statement body, given its slots' texts."""
     found = list(slots(ast["blocks"]))

@@ -11,7 +11,7 @@ from .catalog import Translations
 from .config import Config, LanguageConfig
 from .locale import Language
 from .pandoc import Pandoc
-from .segment import SIGNATORY, Segment, slots
+from .segment import SIGNATORY, Segment, slots, stringify
 from .update import Extracted
 
 EMPTY_ATTR = ["", [], []]
@@ -100,21 +100,6 @@ def _allowed(inlines: list) -> _Allowed:
     return allowed
 
 
-def _text_of(inlines: list) -> str:
-    parts: list[str] = []
-
-    def visit(node: dict) -> None:
-        t, c = node.get("t"), node.get("c")
-        if t == "Str":
-            parts.append(c)
-        elif t in ("Space", "SoftBreak", "LineBreak"):
-            parts.append(" ")
-        elif t in ("Code", "Math", "RawInline"):
-            parts.append(c[1])
-    _walk(inlines, visit)
-    return "".join(parts)
-
-
 def sanitize(inlines: list, source: list) -> list:
     """Keep only what the source segment allows: no new raw code, links, images, notes, attributes."""
     allowed = _allowed(source)
@@ -133,7 +118,7 @@ def sanitize(inlines: list, source: list) -> list:
                 return [node]
             return [{"t": "Str", "c": c[1]}]
         if t in ("Math", "Cite"):
-            return [{"t": "Str", "c": _text_of([node])}] if t == "Math" else clean(c[1])
+            return [{"t": "Str", "c": stringify([node])}] if t == "Math" else clean(c[1])
         if t == "Image":
             if c[2][0] in allowed.images and not c[2][0].lower().startswith(_UNSAFE_SCHEMES):
                 return [{"t": "Image", "c": [_attr(c[0], allowed), clean(c[1]), c[2]]}]
@@ -147,7 +132,7 @@ def sanitize(inlines: list, source: list) -> list:
             if notes_left[0] > 0:
                 notes_left[0] -= 1
                 return [{"t": "Note", "c": _clean_blocks(c, source)}]
-            return [{"t": "Space"}, {"t": "Str", "c": "(" + _text_of(c).strip() + ")"}]
+            return [{"t": "Space"}, {"t": "Str", "c": "(" + stringify(c).strip() + ")"}]
         if t == "Span":
             return [{"t": "Span", "c": [_attr(c[0], allowed), clean(c[1])]}]
         if t == "Code":

@@ -10,6 +10,7 @@ from importlib import resources
 
 from .. import ui
 from ..pandoc import Pandoc
+from ..segment import stringify
 from ..translate import Document
 from .fonts import Fonts
 from .isolate import isolate_blocks
@@ -49,28 +50,10 @@ def stylesheet(fonts: Fonts, script: str, *, prefix: str) -> str:
     return "\n".join(rules) + f"\n:root {{ --fonts: {stack}; }}\n" + css
 
 
-def _plain(blocks: list) -> str:
-    words: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, list):
-            for n in node:
-                walk(n)
-        elif isinstance(node, dict):
-            if node.get("t") == "Str":
-                words.append(node["c"])
-            elif node.get("t") in ("Space", "SoftBreak"):
-                words.append(" ")
-            elif node.get("t") != "Note" and isinstance(node.get("c"), list):
-                walk(node["c"])
-    walk(blocks)
-    return "".join(words)
-
-
 def description(doc: Document, limit: int = 200) -> str:
     """The first paragraph as plain text, cut at a word: for search engines and link previews."""
     first = next((b for b in doc.ast["blocks"] if b["t"] == "Para"), None)
-    text = _plain(first["c"]) if first else doc.title
+    text = stringify(first["c"], notes=False) if first else doc.title
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + "…"
     return text
