@@ -38,8 +38,8 @@ test: $(VENV)/.installed-test ## run the test suite
 bench: $(VENV)/.installed-test ## speed and memory figures (bench/RESULTS.md)
 	$(PY) -m bench
 
-import: $(VENV)/.installed ## import a raw statement: make import FILE=statement.txt
-	$(RUN) import $(FILE)
+import: $(VENV)/.installed ## import a raw statement: make import FILE=statement.txt [SLUG=name] [FORCE=1]
+	$(RUN) import $(FILE) $(if $(SLUG),--slug $(SLUG)) $(if $(FORCE),--force)
 
 clean: ## remove out/ and .cache/ (generated)
 	rm -rf out .cache
