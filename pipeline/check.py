@@ -1,10 +1,13 @@
 """`check`: every quality check over every catalogue, as path:line messages."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from .checks import Finding, Pair, run_checks, signatory_key, WARNING
 from .errors import Location, Problem
+from .files import write_atomic
+from .manifest import code_digest, digest, file_digest
 from .pandoc import Pandoc
 from .publish import Project
 from .segment import SIGNATORY
@@ -18,31 +21,60 @@ def check_project(project: Project, pandoc: Pandoc) -> list[Problem]:
                                 "run make update and commit the result", check="stale"))
     problems += duplicate_signatories(project)
 
-    jobs: list[tuple] = []  # (catalogue path, message, segment, language)
+    cache = project.config.cache_dir / "checks"
+    todo: list[tuple] = []  # (cache file, key, catalogue path, [(message, segment, language)])
     for x in project.extracted:
         for lc in project.config.targets:
             cat = project.catalogues.get((x.slug, lc.code))
             if cat is None:
                 continue
-            for s in {(s.context, s.msgid): s for s in x.segments}.values():
-                m = cat.get(s.msgid, s.context)
-                if m is None or not m.translated or m.fuzzy:
-                    continue
-                if s.context == SIGNATORY and not m.msgstr.strip():
-                    problems.append(Problem(Location(cat.path, m.line), "the translated name is only spaces",
-                                            "write the name, or leave the msgstr empty to keep the name as signed"))
-                    continue
-                jobs.append((cat.path, m, s, lc.language))
-    markdown = [j for j in jobs if j[2].context != SIGNATORY]
-    parsed = pandoc.read([t for j in markdown for t in (j[2].msgid, j[1].msgstr)])
-    blocks = {id(j): (parsed[2 * i]["blocks"], parsed[2 * i + 1]["blocks"]) for i, j in enumerate(markdown)}
-    for job in jobs:
-        path, m, s, lang = job
-        source, translation = blocks.get(id(job), ([], []))
-        pair = Pair(s.msgid, m.msgstr, source, translation, lang, signatory=s.context == SIGNATORY)
-        for f in run_checks(pair, set(m.flags)):
-            problems.append(_problem(path, m.line, f))
+            key = digest(code_digest(), file_digest(x.statement.path), file_digest(cat.path))
+            spot = cache / f"{lc.code}--{x.slug}.json"
+            known = _cached(spot, key, cat.path)
+            if known is not None:
+                problems += known
+                continue
+            entries = []
+            for seg in {(s.context, s.msgid): s for s in x.segments}.values():
+                m = cat.get(seg.msgid, seg.context)
+                if m is not None and m.translated and not m.fuzzy:
+                    entries.append((m, seg, lc.language))
+            todo.append((spot, key, cat.path, entries))
+
+    # One pandoc request reads every segment and translation still to be checked.
+    markdown = [(m.msgid, m.msgstr) for *_, entries in todo for m, seg, _ in entries if seg.context != SIGNATORY]
+    parsed = iter(pandoc.read([t for pair in markdown for t in pair]) if markdown else [])
+    for spot, key, path, entries in todo:
+        found: list[Problem] = []
+        for m, seg, lang in entries:
+            signatory = seg.context == SIGNATORY
+            if signatory and not m.msgstr.strip():
+                found.append(Problem(Location(path, m.line), "the translated name is only spaces",
+                                     "write the name, or leave the msgstr empty to keep the name as signed"))
+                continue
+            source, translation = ([], []) if signatory else (next(parsed)["blocks"], next(parsed)["blocks"])
+            pair = Pair(seg.msgid, m.msgstr, source, translation, lang, signatory=signatory)
+            found += [_problem(path, m.line, f) for f in run_checks(pair, set(m.flags))]
+        write_atomic(spot, json.dumps({"key": key, "problems": [_as_dict(p) for p in found]}, ensure_ascii=False))
+        problems += found
     return problems
+
+
+def _as_dict(p: Problem) -> dict:
+    return {"line": p.location.line, "message": p.message, "hint": p.hint, "severity": p.severity,
+            "check": p.check}
+
+
+def _cached(spot, key: str, path) -> list[Problem] | None:
+    """The findings of a catalogue checked before with the same source, catalogue and code."""
+    try:
+        data = json.loads(spot.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("key") != key:
+        return None
+    return [Problem(Location(path, d["line"]), d["message"], d["hint"],
+                    severity=d["severity"], check=d["check"]) for d in data["problems"]]
 
 
 def _problem(path, line, f: Finding) -> Problem:

@@ -111,15 +111,7 @@ def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None
             for x in extracted]
     jobs.append((UI, "the pipeline's own words", ui_entries()))
     for slug, title, entries in jobs:
-        paths = [template_path(config, slug)] + [po_path(config, lc.code, slug) for lc in config.targets]
-        key = f"update:{slug}"
-        fingerprint = digest(repr(entries), *(str(p) + file_digest(p) for p in paths))
-        if state is not None and state.get(key) == fingerprint:
-            continue
-        problems = len(report.problems)
-        _update_one(config, slug, title, entries, report, memory, dry_run)
-        if state is not None and not dry_run and len(report.problems) == problems:
-            state[key] = digest(repr(entries), *(str(p) + file_digest(p) for p in paths))
+        _update_one(config, slug, title, entries, report, memory, dry_run, state)
     known = {slug for slug, _, _ in jobs}
     for lc in config.targets:
         for po in sorted((config.locales_dir / lc.code).glob("*.po")):
@@ -131,8 +123,18 @@ def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None
     return report
 
 
-def _update_one(config: Config, slug: str, title: str, entries: list[Entry],
-                report: UpdateReport, memory, dry_run: bool) -> None:
+def _update_one(config: Config, slug: str, title: str, entries: list[Entry], report: UpdateReport,
+                memory, dry_run: bool, state: dict[str, str] | None) -> None:
+    """One statement's template and catalogues; a file whose inputs did not change is not touched."""
+    template = digest(repr(entries))
+
+    def unchanged(path: Path, *inputs: str) -> bool:
+        return state is not None and state.get(f"update:{path}") == digest(*inputs, file_digest(path))
+
+    def remember(path: Path, *inputs: str) -> None:
+        if state is not None and not dry_run:
+            state[f"update:{path}"] = digest(*inputs, file_digest(path))
+
     def save(path: Path, text: str) -> None:
         if dry_run:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -141,21 +143,30 @@ def _update_one(config: Config, slug: str, title: str, entries: list[Entry],
             report.written.append(path)
 
     pot = template_path(config, slug)
-    old_pot = pot.read_text(encoding="utf-8") if pot.exists() else ""
-    created = _created_of(old_pot) or catalog._stamp()
-    text = catalog.render_template(entries, title=title, project=slug, created=created)
-    if old_pot and not _same_but_date(text, old_pot):
-        created = catalog._stamp()
+    if not unchanged(pot, template):
+        old_pot = pot.read_text(encoding="utf-8") if pot.exists() else ""
+        created = _created_of(old_pot) or catalog._stamp()
         text = catalog.render_template(entries, title=title, project=slug, created=created)
-    if text != old_pot:
-        save(pot, text)
+        if old_pot and not _same_but_date(text, old_pot):
+            created = catalog._stamp()
+            text = catalog.render_template(entries, title=title, project=slug, created=created)
+        if text != old_pot:
+            save(pot, text)
+        remember(pot, template)
+    created = None
+    pot_state = file_digest(pot)
     for lc in config.targets:
         path = po_path(config, lc.code, slug)
+        if unchanged(path, template, pot_state):
+            continue
         try:
             old = catalog.read_po(path) if path.exists() else None
         except PipelineError as exc:  # left exactly as it is; reported, and that language skipped
             report.problems.extend(exc.problems)
             continue
+        if created is None:
+            created = _created_of(pot.read_text(encoding="utf-8")) if pot.exists() else catalog._stamp()
         merged = catalog.merge(entries, old, lc.language, title=title, project=slug,
-                               created=created, memory=memory)
+                               created=created or catalog._stamp(), memory=memory)
         save(path, merged)
+        remember(path, template, pot_state)
