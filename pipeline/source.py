@@ -92,9 +92,14 @@ def parse_statement(text: str, path: Path) -> Statement:
         subtitle = None
 
     date = data.get("date")
-    if date is not None and (isinstance(date, datetime.datetime) or not isinstance(date, datetime.date)):
-        problem(("date",), f"'{date}' is not a date", "write the date as YYYY-MM-DD, e.g. 2026-01-26")
-        date = None
+    if date is not None:
+        try:
+            date = datetime.date.fromisoformat(str(date).strip()) if re.fullmatch(
+                r"\d{4}-\d{2}-\d{2}", str(date).strip()) else None
+        except ValueError:
+            date = None
+        if date is None:
+            problem(("date",), f"'{data.get('date')}' is not a date", "write the date as YYYY-MM-DD, e.g. 2026-01-26")
 
     signatories: list[Signatory] = []
     raw = data.get("signatories") or []

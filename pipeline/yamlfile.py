@@ -9,11 +9,24 @@ import yaml
 from .errors import PipelineError, Problem, Location
 
 
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's when PyYAML has it
+    """The safe loader, except that dates stay text: the caller checks them and names the line
+    (PyYAML would raise a bare ValueError for 2026-13-45)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_yaml(text: str, path: Path, *, first_line: int = 1) -> tuple[Any, dict[tuple, int]]:
     """Parse YAML safely; return the data and a map from key path to line number."""
+    loader = _Loader(text)
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark else None
@@ -22,6 +35,8 @@ def load_yaml(text: str, path: Path, *, first_line: int = 1) -> tuple[Any, dict[
             Location(path, line), f"this is not valid YAML ({what})",
             "check the indentation and quote text that contains ':' or starts with a special character",
         )) from None
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
     _index(node, (), lines, first_line)
     return data, lines
