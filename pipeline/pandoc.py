@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,22 @@ def pandoc_path() -> str:
     import pypandoc
 
     return pypandoc.get_pandoc_path()
+
+
+def _has_long_note(inlines: list) -> bool:
+    """Whether a footnote of more than one paragraph is among these inlines (or nested)."""
+    stack = list(inlines)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("t") == "Note" and len(node["c"]) != 1 or (
+                    node.get("t") == "Note" and node["c"][0].get("t") not in ("Para", "Plain")):
+                return True
+            if isinstance(node.get("c"), list):
+                stack.extend(node["c"])
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 class PandocError(RuntimeError):
@@ -84,7 +101,10 @@ class Pandoc:
             return []
         doc = {"pandoc-api-version": self.api_version(), "meta": {},
                "blocks": [{"t": "Plain", "c": inl} for inl in inline_lists]}
-        return self.call("markdown", doc=json.dumps(doc, ensure_ascii=False))["texts"]
+        marker = uuid.uuid4().hex  # cannot occur in the text: separates the segments
+        alone = [i for i, inl in enumerate(inline_lists, 1) if _has_long_note(inl)]
+        return self.call("markdown", doc=json.dumps(doc, ensure_ascii=False), marker=marker,
+                         alone=alone)["texts"]
 
     def api_version(self) -> list[int]:
         """The pandoc-types version of this pandoc's JSON (asked once)."""

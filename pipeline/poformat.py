@@ -367,11 +367,21 @@ def wrap_string(
     python_format: bool = False,
 ) -> list[str]:
     """Return the lines of ``keyword "value"`` as msgcat --width=width wraps them."""
+    return list(_wrap(keyword, value, width, prefix, wrap, python_format))
+
+
+@lru_cache(maxsize=65536)
+def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_format: bool) -> tuple[str, ...]:
+    # Remembered: the same text is written in the template and in every language's catalogue.
     if "\0" in value:
         raise ValueError("PO strings cannot contain NUL characters")
     width = max(width, MIN_WIDTH)
     after_break = len(prefix) + 1
     avail = (width if wrap else 1 << 62) - 1 - after_break
+    if "\n" not in value:
+        escaped = "".join("\\" + _ESCAPES[ch] if ch in _ESCAPES else ch for ch in value)
+        if len(keyword) + 1 + sum(map(char_width, escaped)) < avail:  # fits with room to spare
+            return (f'{prefix}{keyword} "{escaped}"',)
     in_directive = _python_directives(value) if python_format else [False] * len(value)
     portions = _portions(value)
     lines: list[str] = []
@@ -408,7 +418,7 @@ def wrap_string(
                 head, chunk = prefix, []
             chunk.append(ch)
         lines.append(f'{head}"{"".join(chunk)}"')
-    return lines
+    return tuple(lines)
 
 
 # --------------------------------------------------------------------------

@@ -6,18 +6,16 @@ local json = pandoc.json
 
 -- A footnote of one paragraph is shown to translators inline (^[...]), next to
 -- the words it belongs to; longer notes keep pandoc's [^1] form.
-local function inline_notes(inlines)
-  return pandoc.Inlines(inlines):walk {
-    Note = function (note)
-      local blocks = note.content
-      if #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain') then
-        local inner = pandoc.write(pandoc.Pandoc { pandoc.Plain(blocks[1].content) },
-          'markdown-smart', { wrap_text = 'none' })
-        return pandoc.RawInline('markdown', '^[' .. inner:gsub('\n+$', '') .. ']')
-      end
-    end,
-  }
-end
+local inline_notes = {
+  Note = function (note)
+    local blocks = note.content
+    if #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain') then
+      local inner = pandoc.write(pandoc.Pandoc { pandoc.Plain(blocks[1].content) },
+        'markdown-smart', { wrap_text = 'none' })
+      return pandoc.RawInline('markdown', '^[' .. inner:gsub('\n+$', '') .. ']')
+    end
+  end,
+}
 
 local ops = {}
 
@@ -40,13 +38,31 @@ function ops.read_file(req)
 end
 
 -- A JSON document whose blocks are one Plain per segment -> Markdown per segment.
+-- All segments are written in one pass, separated by a raw marker line (one
+-- pandoc.write per segment costs milliseconds each); a segment with a long
+-- footnote (`req.alone`), whose definition pandoc puts at the end of the
+-- document, is written on its own.
 function ops.markdown(req)
-  local doc = pandoc.read(req.doc, 'json')
-  local texts = {}
+  local doc = pandoc.read(req.doc, 'json'):walk(inline_notes)
+  local mark = '<!--segment-' .. req.marker .. '-->'
+  local alone = {}
+  for _, i in ipairs(req.alone or {}) do alone[i] = true end
+  local blocks = {}
   for i, block in ipairs(doc.blocks) do
-    local out = pandoc.write(pandoc.Pandoc { pandoc.Plain(inline_notes(block.content)) },
-      'markdown-smart', { wrap_text = 'none' })
-    texts[i] = out:gsub('\n+$', '')
+    if not alone[i] then blocks[#blocks + 1] = block end
+    blocks[#blocks + 1] = pandoc.RawBlock('markdown', mark)
+  end
+  local function markdown(blocks)
+    return pandoc.write(pandoc.Pandoc(blocks), 'markdown-smart', { wrap_text = 'none' })
+  end
+  local out = markdown(blocks)
+  local texts, i, start = {}, 1, 1
+  while true do
+    local s, e = out:find(mark, start, true)
+    if not s then break end
+    local text = alone[i] and markdown { doc.blocks[i] } or out:sub(start, s - 1)
+    texts[i] = text:gsub('^\n+', ''):gsub('\n+$', '')
+    i, start = i + 1, e + 1
   end
   return { texts = texts }
 end
