@@ -1,0 +1,1 @@
+"""Speed and memory figures of the pipeline: `make bench` / `python -m bench` (see bench/RESULTS.md)."""

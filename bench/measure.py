@@ -1,0 +1,152 @@
+"""Running one command and measuring it: wall time and peak memory of its whole process tree.
+
+    sample = run(["python", "-m", "pipeline", "update"], env=env)
+    sample.wall, sample.tree_rss_mb, sample.max_rss_mb
+
+Two memory figures: `max_rss_mb` is the kernel's ru_maxrss from wait4() (the largest
+single process of the tree: what `/usr/bin/time -f %M` prints), `tree_rss_mb` the
+peak of the RSS summed over the process and all its descendants (pandoc worker, render
+pool), sampled from /proc every 50 ms. Shared pages are counted once per
+process, so the sum is an upper bound.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_EVERY = 0.05  # seconds: one look at /proc costs ~2 ms of CPU
+
+
+@dataclass
+class Sample:
+    """One measured run."""
+
+    wall: float                 # seconds
+    max_rss_mb: float           # largest single process (ru_maxrss)
+    tree_rss_mb: float          # peak of the summed RSS of the process tree (sampled)
+    returncode: int
+    output: str = ""            # stdout + stderr, for error messages
+    load: float = 0.0           # the machine's 1-minute load average when the run started
+
+
+class BenchError(RuntimeError):
+    """A measured command failed: the bench stops with its output."""
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(name))
+    return tree
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes resident in `pid` and all its descendants right now."""
+    tree = _children()
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            pass
+        todo.extend(tree.get(p, ()))
+    return total
+
+
+def run(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
+        check: bool = True) -> Sample:
+    """Run argv to completion, measuring it; BenchError when it fails and `check`."""
+    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-out-{os.getpid()}-{time.monotonic_ns()}.txt"
+    load = os.getloadavg()[0]
+    with open(out_path, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        peak = 0
+        done = threading.Event()
+
+        def sampler() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, tree_rss(proc.pid))
+                done.wait(SAMPLE_EVERY)
+
+        thread = threading.Thread(target=sampler, daemon=True)
+        thread.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        thread.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    output = out_path.read_text(encoding="utf-8", errors="replace")
+    out_path.unlink()
+    sample = Sample(wall, usage.ru_maxrss / 1024, max(peak, usage.ru_maxrss * 1024) / 2**20,
+                    proc.returncode, output, load)
+    if check and proc.returncode != 0:
+        raise BenchError(f"{' '.join(map(str, argv))} exited with {proc.returncode}:\n{output[-3000:]}")
+    return sample
+
+
+@dataclass
+class Figure:
+    """Several runs of one measurement, summarised by their median."""
+
+    samples: list[Sample] = field(default_factory=list)
+
+    def add(self, sample: Sample) -> Sample:
+        self.samples.append(sample)
+        return sample
+
+    @property
+    def runs(self) -> int:
+        return len(self.samples)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        walls = [s.wall for s in self.samples]
+        return min(walls), max(walls)
+
+    @property
+    def tree_rss_mb(self) -> float:
+        return max(s.tree_rss_mb for s in self.samples)
+
+    @property
+    def max_rss_mb(self) -> float:
+        return max(s.max_rss_mb for s in self.samples)
+
+    @property
+    def load(self) -> float:
+        """The highest load average any run started under (other work on the machine)."""
+        return max(s.load for s in self.samples)
+
+
+def repeat(step, *, runs: int, budget: float) -> Figure:
+    """Call step() (it returns a Sample) `runs` times, fewer once `budget` seconds are spent (at least once)."""
+    figure = Figure()
+    spent = 0.0
+    for _ in range(runs):
+        began = time.perf_counter()
+        figure.add(step())
+        spent += time.perf_counter() - began
+        if spent >= budget:
+            break
+    return figure
