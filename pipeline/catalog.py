@@ -120,7 +120,8 @@ def read_po(path: Path) -> Translations:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PipelineError(Problem(Location(path), f"cannot read the file ({exc.strerror})")) from None
+        raise PipelineError(Problem(Location(path), f"cannot read the file ({exc.strerror})",
+                                    "restore it from git, or delete it: `make update` writes a new one")) from None
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,22 +129,80 @@ def read_po(path: Path) -> Translations:
         raise PipelineError(Problem(Location(path, line), "this file is not UTF-8 text",
                                     "save it as UTF-8 (in Poedit: Catalogue ▸ Properties ▸ UTF-8)")) from None
     text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    if not text.strip():
+        raise PipelineError(Problem(Location(path, 1), "this catalogue is empty",
+                                    "restore it from git (git checkout -- FILE), or delete it: "
+                                    "`make update` then writes a new one to translate"))
     bad = _lexical_problem(path, text)
     if bad:
         raise PipelineError(bad)
     try:
-        po = polib.pofile(text, encoding="utf-8",
-                          check_for_duplicates=True)
-    except (OSError, ValueError) as exc:
+        po = polib.pofile(text, encoding="utf-8", check_for_duplicates=False)
+    except (OSError, ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
         raise PipelineError(_polib_problem(path, str(exc))) from None
     header_comments = tuple("# " + c if c else "#" for c in po.header.splitlines()) if po.header else ()
     translations = Translations(path=path, header=dict(po.metadata), header_comments=header_comments)
-    lines = raw.decode("utf-8-sig").splitlines()
-    for e in (e for e in po if not e.obsolete):
-        translations.messages[(e.msgctxt, e.msgid)] = _message(e, line=_msgstr_line(lines, e.linenum))
-    for e in po.obsolete_entries():
-        translations.obsolete[(e.msgctxt, e.msgid)] = _message(e, obsolete=True, line=e.linenum)
+    lines = text.split("\n")
+    problems: list[Problem] = []
+    seen: dict[Key, int | None] = {}
+    for e in po:
+        key = (e.msgctxt, e.msgid)
+        if key in seen:
+            problems.append(Problem(
+                Location(path, e.linenum), "this text (msgid) is already in this file"
+                + (f", at line {seen[key]}" if seen[key] else ""),
+                "delete one of the two entries (keep the better translation)"))
+            continue
+        seen[key] = e.linenum
+        line = e.linenum if e.obsolete else _msgstr_line(lines, e.linenum)
+        message = _message(e, obsolete=e.obsolete, line=line)
+        if not e.obsolete and e.msgid:
+            problems += _entry_problems(path, message, e.linenum)
+        (translations.obsolete if e.obsolete else translations.messages)[key] = message
+    if problems:
+        raise PipelineError(problems)
     return translations
+
+
+# The contexts (msgctxt) the pipeline writes; any other is a hand edit that would silently
+# detach the translation from its segment.
+CONTEXTS = (None, "signatory")
+# A translation is at most this much longer than its original: anything longer is a paste
+# gone wrong, and would cost pandoc minutes to read.
+MAX_GROWTH, GROWTH_ALLOWANCE = 3, 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _entry_problems(path: Path, m: Message, entry_line: int | None) -> list[Problem]:
+    """What is wrong with one live entry as the pipeline will use it."""
+    from .source import markdown_problem
+
+    where = Location(path, m.line or entry_line)
+    if m.context not in CONTEXTS:
+        return [Problem(Location(path, entry_line), f"unknown context (msgctxt) '{m.context}'",
+                        "the pipeline writes only msgctxt \"signatory\": delete this msgctxt line, "
+                        "or restore the entry with `make update`")]
+    if m.msgid_plural is None and m.msgstr_plural:
+        return [Problem(where, "msgstr[0], msgstr[1]… are only for an entry with a msgid_plural",
+                        "write the translation as one msgstr \"…\"")]
+    if m.msgid_plural is not None and not m.msgstr_plural:
+        return [Problem(where, "this entry has a msgid_plural but no msgstr[0], msgstr[1]…",
+                        "write one msgstr[N] \"…\" line per plural form (see Plural-Forms in the header)")]
+    for text in (m.msgstr, *m.msgstr_plural):
+        bad = _CONTROL.search(text)
+        if bad:
+            return [Problem(where, f"the translation has an invisible control character (U+{ord(bad.group()):04X})",
+                            "delete it; most editors do not show it: retype the words around it")]
+        limit = MAX_GROWTH * len(m.msgid) + GROWTH_ALLOWANCE
+        if len(text) > limit:
+            return [Problem(where, f"the translation is {len(text):,} characters long, its original "
+                                   f"{len(m.msgid):,}: something was pasted here by mistake",
+                            "keep only the translation of this entry's msgid")]
+        found = markdown_problem(text)
+        if found:
+            return [Problem(where, f"the translation cannot be read as Markdown: {found[1]}",
+                            "write a bracket that is text as \\[, and keep the mark-up of the original")]
+    return []
 
 
 def _msgstr_line(lines: list[str], start: int | None) -> int | None:
@@ -159,24 +218,40 @@ def _msgstr_line(lines: list[str], start: int | None) -> int | None:
 def _message(e: polib.POEntry, obsolete: bool = False, line: int | None = None) -> Message:
     plural = tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural)) if e.msgid_plural else ()
     return Message(
-        msgid=e.msgid, msgstr=e.msgstr, context=e.msgctxt, fuzzy=FUZZY in e.flags,
-        flags=tuple(f for f in e.flags if f != FUZZY), line=line, obsolete=obsolete,
+        msgid=e.msgid, msgstr=e.msgstr, context=e.msgctxt, fuzzy=FUZZY in (f.strip() for f in e.flags),
+        flags=tuple(dict.fromkeys(f.strip() for f in e.flags if f.strip() and f.strip() != FUZZY)),
+        line=line, obsolete=obsolete,
         previous_msgid=e.previous_msgid, msgid_plural=e.msgid_plural or None, msgstr_plural=plural,
         comments=tuple(e.tcomment.splitlines()) if e.tcomment else (),
     )
 
 
 # polib (like Babel) silently accepts an unclosed string or an unknown escape; GNU
-# msgfmt does not. This checks each line's tokens only (polib does the parsing), so
-# such a file is refused with its line instead of being half-read and rewritten.
-_STRING = r'"(?:[^"\\]|\\[\\"ntrabfv0-7x?\'])*"'
+# msgfmt does not. This checks each line's tokens and the order of the keywords (polib
+# does the parsing), so such a file is refused with its line instead of being half-read
+# and rewritten. Only the escapes polib decodes are accepted: any other would be read
+# as two characters and written back doubled.
+_STRING = r'"(?:[^"\\]|\\[\\"ntrbfv])*"'
 _LINE = re.compile(rf'^(?:#~\s*)?(?:(?:#~\|?\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$')
+_KEYWORD = re.compile(r'^(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?=[\s"]|$)')
+_ESCAPE = re.compile(r'\\(.)')
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _lexical_problem(path: Path, text: str) -> Problem | None:
+    entry: list[str] = []        # keywords of the entry being read
+    entry_line, obsolete = 0, False
     for n, line in enumerate(text.split("\n"), 1):
+        control = _RAW_CONTROL.search(line)
+        if control:
+            return Problem(Location(path, n), f"an invisible control character (U+{ord(control.group()):04X}) "
+                                              "is on this line", "delete it; retype the words around it if "
+                                                                 "your editor does not show it")
         stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+        if stripped.startswith("#") and not stripped.startswith(("#~", "#|")) or not stripped:
+            if stripped.startswith("#") and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
+                return Problem(Location(path, n), "this comment ends with a backslash \\",
+                               "GNU gettext would join it with the next line: delete the backslash")
             continue
         if stripped.startswith("#|") and _LINE.match(stripped[2:].strip()):
             continue
@@ -184,15 +259,50 @@ def _lexical_problem(path: Path, text: str) -> Problem | None:
             if stripped[2:].lstrip().startswith("#") or not stripped[2:].strip():
                 continue
         elif _LINE.match(stripped):
+            if stripped.startswith("#~|"):
+                continue
+            keyword = _KEYWORD.match(stripped)
+            if keyword:
+                word = keyword.group(1).split("[")[0]
+                if word in ("msgctxt", "msgid") and not (word == "msgid" and entry == ["msgctxt"]):
+                    if entry and entry[-1] != "msgstr":
+                        return _missing_msgstr(path, entry_line)
+                    entry, entry_line, obsolete = [], n, stripped.startswith("#~")
+                elif stripped.startswith("#~") != obsolete:
+                    return Problem(Location(path, n), "this entry mixes obsolete lines (#~) and live lines",
+                                   "start every line of an obsolete entry with #~, or none of them")
+                if word == "msgid_plural" and entry[-1:] != ["msgid"] or \
+                        word == "msgstr" and (not entry or keyword.group(1) == "msgstr" and "msgstr" in entry) or \
+                        word == "msgid" and entry not in ([], ["msgctxt"]):
+                    return Problem(Location(path, n), f"{keyword.group(1)} is out of place here",
+                                   "an entry is: msgctxt (optional), msgid, msgid_plural (optional), then msgstr")
+                if word == "msgstr" and ("[" in keyword.group(1)) != ("msgid_plural" in entry):
+                    if "[" in keyword.group(1):
+                        return Problem(Location(path, n), f"{keyword.group(1)} is only for an entry with a msgid_plural",
+                                       'write the translation as one msgstr "…"')
+                    return Problem(Location(path, n), "this entry has a msgid_plural: its translations are "
+                                                      "msgstr[0], msgstr[1]…", "write one msgstr[N] line per plural form")
+                entry.append(word)
             continue
         if stripped.count('"') % 2 or not stripped.endswith('"'):
             what = "a string is not closed (or has an unescaped quote \" inside)"
             hint = 'end the line with a closing " and write a quote inside the text as \\"'
+        elif any(m.group(1) not in '\\"ntrbfv' for m in _ESCAPE.finditer(stripped)):
+            bad = next(m.group(0) for m in _ESCAPE.finditer(stripped) if m.group(1) not in '\\"ntrbfv')
+            what = f"the escape {bad} is not supported here"
+            hint = "write the character itself (\\n, \\t, \\\" and \\\\ are the escapes to use)"
         else:
             what = "this line is not a valid PO line"
             hint = 'each line is a keyword (msgid, msgstr…) and a "…" string, a "…" continuation, or a # comment'
         return Problem(Location(path, n), what, hint)
+    if entry and entry[-1] != "msgstr":
+        return _missing_msgstr(path, entry_line)
     return None
+
+
+def _missing_msgstr(path: Path, line: int) -> Problem:
+    return Problem(Location(path, line), "this entry has no msgstr",
+                   'add a line msgstr "" (empty: not translated yet) after its msgid')
 
 
 def _polib_problem(path: Path, text: str) -> Problem:
@@ -323,6 +433,8 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
         key = (t.msgctxt, t.msgid)
         m = active.get(key) or obsolete.pop(key, None)
         if m is not None:
+            if (m.msgid_plural is None) != (t.msgid_plural is None) and m.translated:
+                raise PipelineError(_plurality_problem(old.path, m, plural=t.msgid_plural is not None))
             entries.append(_carry(t, m))
             continue
         reused = memory.exact(language.code, key) if memory else None
@@ -342,7 +454,7 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
             m = candidates[best[0]]
             entries.append(replace(t, msgstr=m.msgstr, translator_comments=m.comments,
                                    flags=(FUZZY,) + _user_flags(m, t), previous_msgctxt=None,
-                                   previous_msgid=m.msgid))
+                                   previous_msgid=_translated_text(m)))
             continue
         entries.append(t)
 
@@ -350,7 +462,7 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
     template_keys = {(e.msgctxt, e.msgid) for e in template}
     keep: list[Entry] = []
     for key, m in list(active.items()) + list(obsolete.items()):
-        if key in template_keys or not m.translated:
+        if key in template_keys or not m.translated or not m.msgid:  # (an old header is no translation)
             continue
         keep.append(Entry(msgid=m.msgid, msgstr=m.msgstr, msgctxt=m.context, obsolete=True,
                           translator_comments=m.comments,
@@ -361,7 +473,25 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
         f"# {language.english_name} translation of: {title}",
         "# Translators: fill in each msgstr; leave a signatory's msgstr empty to keep the name as signed.",
     ]
-    return format_po(comments, header, entries + keep)
+    try:
+        return format_po(comments, header, entries + keep)
+    except ValueError as exc:  # something polib read that gettext cannot write back
+        raise PipelineError(Problem(Location(old.path), f"this catalogue cannot be written back ({exc})",
+                                    "restore it from git, or report this as a pipeline bug")) from None
+
+
+def _plurality_problem(path: Path, m: Message, *, plural: bool) -> Problem:
+    if plural:
+        return Problem(Location(path, m.line), "the original of this entry has plural forms, the translation not",
+                       "write msgid_plural and one msgstr[N] line per plural form (Poedit shows a tab per form)")
+    return Problem(Location(path, m.line), "this entry has plural forms (msgid_plural, msgstr[N]) but its "
+                                           "original is a single text",
+                   'keep one translation as msgstr "…" and delete the msgid_plural and msgstr[N] lines')
+
+
+def _translated_text(m: Message) -> str:
+    """The text a translation was made for: a fuzzy entry's msgstr translates its previous msgid."""
+    return m.previous_msgid if m.fuzzy and m.previous_msgid is not None else m.msgid
 
 
 def _user_flags(m: Message, t: Entry) -> tuple[str, ...]:

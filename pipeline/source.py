@@ -13,6 +13,14 @@ from .yamlfile import line_of, load_yaml
 _KEYS = {"title", "subtitle", "date", "signatories"}
 _SIGNATORY_KEYS = {"name", "short"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Pandoc's Markdown reader slows down exponentially with nested or unclosed [ brackets
+# (ten levels take seconds, twenty never finish), and quadratically with many < or `.
+# Text beyond these limits is refused, with its line, before pandoc ever sees it.
+MAX_PARAGRAPH = 50_000        # characters in one paragraph of a statement
+MAX_BRACKET_DEPTH = 4         # [ ] (and ]( ) open at once, unclosed ones included
+MAX_BLOCK_DEPTH = 12          # > quotes and list markers opened on one line
+MAX_SIMILAR = 500             # < or ` characters in one paragraph
+_CONTAINER = re.compile(r"[ \t]{0,3}(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?")
 
 
 @dataclass(frozen=True)
@@ -43,11 +51,90 @@ class Statement:
 def read_statement(path: Path) -> Statement:
     """Read and validate one source file; PipelineError lists every problem in it."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise PipelineError(Problem(Location(path), "this file is not UTF-8 text",
-                                    "save it as UTF-8")) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(Problem(Location(path), f"cannot read this file ({exc.strerror})",
+                                    "a statement is a Markdown file source/<slug>.md")) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(Problem(Location(path, raw[: exc.start].count(b"\n") + 1),
+                                    "this file is not UTF-8 text", "save it as UTF-8")) from None
     return parse_statement(text, path)
+
+
+def markdown_problem(text: str) -> tuple[int, str] | None:
+    """Whether pandoc could not read `text` in reasonable time: (line in text, what is wrong), or None."""
+    stack: list[tuple[str, int]] = []
+    line, i, n = 1, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            if text.startswith("\n", i + 1):
+                line += 1
+            i += 2
+            continue
+        if ch == "\n":
+            line += 1
+        elif ch == "[":
+            stack.append(("[", line))
+        elif ch == "(" and i and text[i - 1] == "]":
+            stack.append(("(", line))
+        elif ch in "])":
+            want = "[" if ch == "]" else "("
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == want:
+                    del stack[k:]
+                    break
+        if len(stack) > MAX_BRACKET_DEPTH:
+            return stack[0][1], (f"more than {MAX_BRACKET_DEPTH} brackets [ ] are open at once here "
+                                 "(nested, or opened and never closed)")
+        i += 1
+    for number, row in enumerate(text.split("\n"), 1):
+        depth, pos = 0, 0
+        while True:
+            m = _CONTAINER.match(row, pos)
+            if not m or m.end() == pos:
+                break
+            depth, pos = depth + 1, m.end()
+        if depth > MAX_BLOCK_DEPTH:
+            return number, f"{depth} quotation or list levels are opened on one line"
+    for ch, name in (("<", "'<'"), ("`", "'`'")):
+        if text.count(ch) > MAX_SIMILAR:
+            return 1, f"{text.count(ch)} {name} characters in one paragraph (at most {MAX_SIMILAR})"
+    return None
+
+
+def body_problems(body: str, path: Path, first_line: int) -> list[Problem]:
+    """Paragraphs of a statement's body that are too long, or too deeply nested, to be read."""
+    problems = []
+    for start, block in _paragraphs(body, first_line):
+        if len(block) > MAX_PARAGRAPH:
+            problems.append(Problem(Location(path, start),
+                                    f"this paragraph is {len(block):,} characters long (at most {MAX_PARAGRAPH:,})",
+                                    "separate its paragraphs with blank lines; if it is not text, remove it"))
+            continue
+        found = markdown_problem(block)
+        if found:
+            problems.append(Problem(Location(path, start + found[0] - 1), found[1],
+                                    "simplify the mark-up here; write a bracket that is text as \\["))
+    return problems
+
+
+def _paragraphs(body: str, first_line: int):
+    """(line, text) of each run of non-blank lines."""
+    lines: list[str] = []
+    start = first_line
+    for number, row in enumerate(body.split("\n"), first_line):
+        if row.strip():
+            if not lines:
+                start = number
+            lines.append(row)
+        elif lines:
+            yield start, "\n".join(lines)
+            lines = []
+    if lines:
+        yield start, "\n".join(lines)
 
 
 def parse_statement(text: str, path: Path) -> Statement:
@@ -83,7 +170,10 @@ def parse_statement(text: str, path: Path) -> Statement:
                     f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(_KEYS)))
 
     title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if title is not None and not isinstance(title, str):
+        problem(("title",), "the title must be text", "write it on one line after 'title:', in quotes if it has a ':'")
+        title = ""
+    elif not isinstance(title, str) or not title.strip():
         problem(("title",), "the statement has no title", "add a line 'title: …' to the front matter")
         title = ""
     subtitle = data.get("subtitle")
@@ -125,9 +215,18 @@ def parse_statement(text: str, path: Path) -> Statement:
             problem(keys, f"signatory {i + 1} has no name",
                     "write the organisation's name, or 'name:' and 'short:' lines")
 
-    if not body.strip() and not problems:
+    seen: dict[str, int | None] = {}
+    for i, s in enumerate(signatories):
+        if s.name in seen:
+            problems.append(Problem(Location(path, s.line), f"'{s.name}' is already in the list of signatories"
+                                    + (f" (line {seen[s.name]})" if seen[s.name] else ""),
+                                    "remove one of the two lines"))
+        seen.setdefault(s.name, s.line)
+
+    if not re.sub(r"<!--.*?-->", "", body, flags=re.S).strip() and not problems:
         problems.append(Problem(Location(path, body_line), "the statement has no text",
                                 "write the statement's paragraphs after the front matter"))
+    problems += body_problems(body, path, body_line)
     if problems:
         raise PipelineError(problems)
     return Statement(
@@ -141,7 +240,14 @@ def read_statements(source_dir: Path) -> list[Statement]:
     """Every statement of a project, newest first; problems of all files reported together."""
     statements: list[Statement] = []
     problems: list[Problem] = []
-    for path in sorted(source_dir.glob("*.md")):
+    if not source_dir.is_dir():
+        raise PipelineError(Problem(Location(source_dir), "there is no source/ folder here",
+                                    "run the pipeline in a statements project, or pass --project DIR"))
+    paths = sorted(source_dir.glob("*.md"))
+    if not paths:
+        raise PipelineError(Problem(Location(source_dir), "there is no statement in source/",
+                                    "add one as source/<slug>.md (python -m pipeline import FILE makes it)"))
+    for path in paths:
         try:
             statements.append(read_statement(path))
         except PipelineError as exc:

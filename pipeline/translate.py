@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -10,11 +11,14 @@ from . import ui
 from .catalog import Translations
 from .config import Config, LanguageConfig
 from .locale import Language
-from .pandoc import Pandoc
+from .pandoc import MARKDOWN, Pandoc
 from .segment import SIGNATORY, Segment, slots, stringify
 from .update import Extracted
 
 EMPTY_ATTR = ["", [], []]
+# A translation is one block's text: a first line "% …" (a title block) or a "---" YAML block
+# would be read as document metadata and vanish from the page, and "\\word" as raw TeX.
+TRANSLATION_MARKDOWN = MARKDOWN + "-pandoc_title_block-yaml_metadata_block-raw_tex"
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
 
 
@@ -75,6 +79,8 @@ def _walk(node, visit: Callable[[dict], object]) -> None:
 @dataclass
 class _Allowed:
     raws: set = field(default_factory=set)
+    maths: set = field(default_factory=set)
+    cites: dict = field(default_factory=dict)
     targets: set = field(default_factory=set)
     images: set = field(default_factory=set)
     attrs: set = field(default_factory=set)
@@ -88,6 +94,10 @@ def _allowed(inlines: list) -> _Allowed:
         t, c = node.get("t"), node.get("c")
         if t == "RawInline":
             allowed.raws.add((c[0], c[1]))
+        elif t == "Math":
+            allowed.maths.add(json.dumps(c))
+        elif t == "Cite":
+            allowed.cites.setdefault(_cite_key(c), []).append(c[0])
         elif t == "Link":
             allowed.targets.add(c[2][0])
         elif t == "Image":
@@ -100,10 +110,9 @@ def _allowed(inlines: list) -> _Allowed:
     return allowed
 
 
-def sanitize(inlines: list, source: list) -> list:
+def sanitize(inlines: list, source: list, *, _allowance: _Allowed | None = None) -> list:
     """Keep only what the source segment allows: no new raw code, links, images, notes, attributes."""
-    allowed = _allowed(source)
-    notes_left = [allowed.notes]
+    allowed = _allowed(source) if _allowance is None else _allowance  # shared with nested notes
 
     def clean(items: list) -> list:
         out: list = []
@@ -117,8 +126,14 @@ def sanitize(inlines: list, source: list) -> list:
             if (c[0], c[1]) in allowed.raws:
                 return [node]
             return [{"t": "Str", "c": c[1]}]
-        if t in ("Math", "Cite"):
-            return [{"t": "Str", "c": stringify([node])}] if t == "Math" else clean(c[1])
+        if t == "Math":  # the source's own formulas only (Typst runs code in math)
+            return [node] if json.dumps(c) in allowed.maths else [{"t": "Str", "c": stringify([node])}]
+        if t == "Cite":  # the source's own citations only; anything else is text
+            known = allowed.cites.get(_cite_key(c))
+            if not known:
+                return clean(c[1])
+            citations = known.pop(0) if len(known) > 1 else known[0]  # in the source's order
+            return [{"t": "Cite", "c": [citations, clean(c[1])]}]
         if t == "Image":
             if c[2][0] in allowed.images and not c[2][0].lower().startswith(_UNSAFE_SCHEMES):
                 return [{"t": "Image", "c": [_attr(c[0], allowed), clean(c[1]), c[2]]}]
@@ -129,9 +144,9 @@ def sanitize(inlines: list, source: list) -> list:
                 return [{"t": "Link", "c": [_attr(c[0], allowed), clean(c[1]), c[2]]}]
             return clean(c[1])
         if t == "Note":
-            if notes_left[0] > 0:
-                notes_left[0] -= 1
-                return [{"t": "Note", "c": _clean_blocks(c, source)}]
+            if allowed.notes > 0:
+                allowed.notes -= 1
+                return [{"t": "Note", "c": _clean_blocks(c, source, allowed)}]
             return [{"t": "Space"}, {"t": "Str", "c": "(" + stringify(c).strip() + ")"}]
         if t == "Span":
             return [{"t": "Span", "c": [_attr(c[0], allowed), clean(c[1])]}]
@@ -147,13 +162,28 @@ def sanitize(inlines: list, source: list) -> list:
     return clean(inlines)
 
 
+def _cite_key(c: list) -> str:
+    """A citation as the reader wrote it (pandoc numbers citations by their place in the document)."""
+    return json.dumps([[x.get("citationId"), x.get("citationMode"), x.get("citationPrefix"),
+                        x.get("citationSuffix")] for x in c[0]])
+
+
 def _attr(attr: list, allowed: _Allowed) -> list:
     return attr if json.dumps(attr) in allowed.attrs else EMPTY_ATTR
 
 
-def _clean_blocks(blocks: list, source: list) -> list:
+def _clean_blocks(blocks: list, source: list, allowed: _Allowed) -> list:
     """A footnote's blocks: paragraphs only, each sanitised against the source segment."""
-    return [{"t": "Para", "c": sanitize(inl, source)} for inl in map(_block_inlines, blocks) if inl]
+    return [{"t": "Para", "c": sanitize(_block_inlines(b), source, _allowance=allowed)}
+            for b in blocks if b.get("t") in ("Para", "Plain") or _block_inlines(b)]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_text(text: str) -> str:
+    """A translation without the control characters no output format can hold (XML refuses them)."""
+    return _CONTROL.sub("", text)
 
 
 def _block_inlines(block: dict) -> list:
@@ -167,12 +197,18 @@ def _block_inlines(block: dict) -> list:
         return [{"t": "Str", "c": c[1]}]
     if t == "LineBlock":
         return [x for line in c for x in line + [{"t": "Space"}]][:-1]
+    if t not in ("BlockQuote", "BulletList", "OrderedList", "Div", "Figure"):
+        # Tables, figures, definition lists…: their words, as text (nothing of a translation is dropped)
+        text = " ".join(stringify(c if isinstance(c, list) else []).split())
+        return [{"t": "Str", "c": text}] if text else []
     out: list = []
     children = c if isinstance(c, list) else []
     if t == "OrderedList":
         children = c[1]
     elif t == "Div":
         children = c[1]
+    elif t == "Figure":  # "![alt](src)" alone: the image itself (its caption is a segment of its own)
+        children = c[2]
     for child in children:
         for b in (child if isinstance(child, list) and child and isinstance(child[0], dict) else [child]):
             if isinstance(b, dict) and "t" in b:
@@ -209,7 +245,7 @@ def translate(x: Extracted, lc: LanguageConfig, config: Config, translations: Tr
             return msgid
         m = translations.get(msgid, context) if translations else None
         if m is not None and m.usable:
-            return m.msgstr
+            return plain_text(m.msgstr)
         if context != SIGNATORY and msgid.strip():
             reason = "fuzzy" if m is not None and m.fuzzy and m.translated else "untranslated"
             missing.append(Fallback(by_text.get((context, msgid), Segment(msgid, context)), reason))
@@ -224,7 +260,7 @@ def translate(x: Extracted, lc: LanguageConfig, config: Config, translations: Tr
         got = lookup(text)
         if got is not None:
             pending.append((slot, got))
-    parsed = pandoc.read([t for _, t in pending]) if pending else []
+    parsed = pandoc.read([t for _, t in pending], fmt=TRANSLATION_MARKDOWN) if pending else []
     for (slot, _), doc in zip(pending, parsed):
         slot.holder[slot.key] = sanitize(parse_translation(doc["blocks"]), slot.inlines)
 
@@ -235,7 +271,7 @@ def translate(x: Extracted, lc: LanguageConfig, config: Config, translations: Tr
         name = lookup(s.name, SIGNATORY) or s.name
         names.append(f"{name} ({s.short})" if s.short else name)
 
-    strings = {s.msgid: (ui_strings.text(s.msgid) if ui_strings and not is_source else None) or s.msgid
+    strings = {s.msgid: plain_text((ui_strings.text(s.msgid) if ui_strings and not is_source else None) or s.msgid)
                for s in ui.STRINGS}
     n = len(names)
     signed_by = None
@@ -243,7 +279,7 @@ def translate(x: Extracted, lc: LanguageConfig, config: Config, translations: Tr
         signed_by = ui_strings.ngettext(ui.SIGNED_BY, ui.SIGNED_BY_PLURAL, n)
     if signed_by is None:
         signed_by = ui.SIGNED_BY if n == 1 else ui.SIGNED_BY_PLURAL
-    signed_by = lang.digits(signed_by.replace("%(n)d", str(n)))
+    signed_by = lang.digits(plain_text(signed_by).replace("%(n)d", str(n)))
 
     blocks = list(ast["blocks"])
     if names:

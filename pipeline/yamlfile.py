@@ -35,25 +35,46 @@ def load_yaml(text: str, path: Path, *, first_line: int = 1) -> tuple[Any, dict[
             Location(path, line), f"this is not valid YAML ({what})",
             "check the indentation and quote text that contains ':' or starts with a special character",
         )) from None
+    except RecursionError:
+        raise PipelineError(Problem(Location(path, first_line), "this YAML is nested too deeply to be read",
+                                    "a statement's front matter and project.yaml need two or three levels")) from None
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
-    _index(node, (), lines, first_line)
+    _index(node, (), lines, first_line, path, set())
     return data, lines
 
 
-def _index(node: Any, prefix: tuple, lines: dict[tuple, int], first_line: int) -> None:
-    if node is None:
+def _index(node: Any, prefix: tuple, lines: dict[tuple, int], first_line: int, path: Path,
+           seen: set[int]) -> None:
+    """Record the line of every key path; refuse a key given twice (YAML would keep the last silently).
+
+    Each node is visited once: an alias (*name) repeats a node, and a few nested
+    aliases would otherwise make this walk exponential (the "billion laughs").
+    """
+    if node is None or id(node) in seen:
         return
+    seen.add(id(node))
+    if len(prefix) > 20:
+        raise PipelineError(Problem(Location(path, first_line + node.start_mark.line),
+                                    "this YAML is nested too deeply", "use at most a few levels of indentation"))
     lines.setdefault(prefix, first_line + node.start_mark.line)
     if isinstance(node, yaml.MappingNode):
+        keys: dict[Any, int] = {}
         for key, value in node.value:
-            path = prefix + (key.value,)
-            lines[path] = first_line + key.start_mark.line
-            _index(value, path, lines, first_line)
+            line = first_line + key.start_mark.line
+            if isinstance(key, yaml.ScalarNode) and key.value in keys:
+                raise PipelineError(Problem(Location(path, line),
+                                            f"'{key.value}' is given twice (also at line {keys[key.value]})",
+                                            "keep one of the two lines: YAML would silently use the last"))
+            if isinstance(key, yaml.ScalarNode):
+                keys[key.value] = line
+            key_path = prefix + (key.value,)
+            lines[key_path] = line
+            _index(value, key_path, lines, first_line, path, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index(item, prefix + (i,), lines, first_line)
+            _index(item, prefix + (i,), lines, first_line, path, seen)
 
 
 def line_of(lines: dict[tuple, int], *path: Any) -> int | None:

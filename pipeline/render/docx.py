@@ -304,7 +304,7 @@ def core_properties(doc: Document, when: datetime.datetime) -> bytes:
         fields.append(("dc:subject", doc.subtitle))
     fields += [("dc:creator", creator(doc)), ("cp:lastModifiedBy", CREATOR),
                ("dc:language", doc.language.region_tag)]
-    body = "".join(f"<{tag}>{escape(value)}</{tag}>" for tag, value in fields)
+    body = "".join(f"<{tag}>{escape(xml_chars(value))}</{tag}>" for tag, value in fields)
     body += "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{tag}>'
                     for tag in ("created", "modified"))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -410,15 +410,24 @@ def _serialize(root: ET.Element, namespaces: Iterable[tuple[str, str]]) -> bytes
 
 _ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
 _TEXT_SPECIAL = re.compile(r"[&<>\r]")
+# Characters XML 1.0 cannot hold at all, even escaped: Word refuses a part that has one.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_chars(value: str) -> str:
+    """`value` without the characters XML cannot hold (a control character pasted into a title)."""
+    return _NOT_XML.sub("", value)
 
 
 def _attr(value: str) -> str:
+    value = xml_chars(value)
     if not _ATTR_SPECIAL.search(value):
         return value
     return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _text(value: str) -> str:
+    value = xml_chars(value)
     if not _TEXT_SPECIAL.search(value):
         return value
     return escape(value, {"\r": "&#13;"})

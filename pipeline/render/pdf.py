@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -81,7 +82,22 @@ def typst_source(doc: Document, *, pandoc: Pandoc, fonts: Fonts) -> str:
     except PandocError as exc:
         raise _error(doc, f"pandoc could not write the Typst source: {exc}") from None
     assert text is not None
+    found = code_in_markup(text)
+    if found:  # a tripwire: escaping is what keeps text out of code, this checks it did
+        raise _error(doc, f"refused: the text would run Typst code ({found})")
     return text
+
+
+# Typst functions that read files, load packages or evaluate strings. Neither the template
+# nor pandoc's writer calls them: found outside a string or raw literal, they came from text.
+_FILE_ACCESS = re.compile(r"(?<!\\)(?:\\\\)*#\s*(?:read|import|include|eval|plugin|image|json|csv|yaml|toml|xml|cbor)\b")
+_LITERAL = re.compile(r'(?<!\\)(?:\\\\)*(?:"(?:[^"\\]|\\.)*"|`[^`]*`)', re.S)
+
+
+def code_in_markup(source: str) -> str | None:
+    """The first file-reading or code-evaluating Typst call in `source`, outside string and raw literals."""
+    found = _FILE_ACCESS.search(_LITERAL.sub('""', source))
+    return found.group(0).lstrip("\\") if found else None
 
 
 def creation_timestamp(doc: Document) -> int:
