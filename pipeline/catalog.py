@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
-from .manifest import digest
+from .manifest import code_digest, digest
 from .locale import Language
 from .poformat import Entry, format_po
 from .segment import Segment
@@ -101,7 +101,7 @@ def plural_index(plural_forms: str, n: int) -> int:
 def read_po_cached(path: Path, cache: Path) -> Translations:
     """read_po, remembered under `cache` by the file's content hash (parsing is the slow part)."""
     raw = path.read_bytes()
-    key = digest(raw)
+    key = digest(code_digest(), raw)  # a new pipeline may read (or refuse) a file differently
     spot = cache / f"{path.parent.name}--{path.stem}.pickle"
     try:
         stored_key, translations = pickle.loads(spot.read_bytes())
@@ -155,6 +155,8 @@ def read_po(path: Path) -> Translations:
             continue
         seen[key] = e.linenum
         line = e.linenum if e.obsolete else _msgstr_line(lines, e.linenum)
+        if e.obsolete and e.previous_msgid is None:
+            e.previous_msgid = _obsolete_previous_msgid(lines, e.linenum)  # polib does not read "#~|"
         message = _message(e, obsolete=e.obsolete, line=line)
         if not e.obsolete and e.msgid:
             problems += _entry_problems(path, message, e.linenum)
@@ -200,9 +202,29 @@ def _entry_problems(path: Path, m: Message, entry_line: int | None) -> list[Prob
                             "keep only the translation of this entry's msgid")]
         found = markdown_problem(text)
         if found:
-            return [Problem(where, f"the translation cannot be read as Markdown: {found[1]}",
-                            "write a bracket that is text as \\[, and keep the mark-up of the original")]
+            return [Problem(where, f"the translation cannot be read as Markdown: {found[1]}", found[2])]
     return []
+
+
+def _obsolete_previous_msgid(lines: list[str], start: int | None) -> str | None:
+    """The "#~| msgid" of the obsolete entry starting at line `start` (its comments come first)."""
+    if not start:
+        return None
+    parts: list[str] = []
+    keyword, found = "", False
+    for row in lines[start - 1: start + 400]:
+        if not row.startswith("#") or row.startswith("#~ msg"):
+            break
+        if not row.startswith("#~|"):
+            continue
+        body = row[3:].strip()
+        if not body.startswith('"'):
+            keyword, _, body = body.partition(" ")
+            body = body.strip()
+        if keyword == "msgid" and len(body) >= 2:
+            found = True
+            parts.append(polib.unescape(body[1:-1]))
+    return "".join(parts) if found else None
 
 
 def _msgstr_line(lines: list[str], start: int | None) -> int | None:
@@ -232,7 +254,7 @@ def _message(e: polib.POEntry, obsolete: bool = False, line: int | None = None) 
 # and rewritten. Only the escapes polib decodes are accepted: any other would be read
 # as two characters and written back doubled.
 _STRING = r'"(?:[^"\\]|\\[\\"ntrbfv])*"'
-_LINE = re.compile(rf'^(?:#~\s*)?(?:(?:#~\|?\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$')
+_LINE = re.compile(rf'^(?:#~\s*\|?\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$')
 _KEYWORD = re.compile(r'^(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?=[\s"]|$)')
 _ESCAPE = re.compile(r'\\(.)')
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -466,6 +488,7 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
             continue
         keep.append(Entry(msgid=m.msgid, msgstr=m.msgstr, msgctxt=m.context, obsolete=True,
                           translator_comments=m.comments,
+                          previous_msgid=m.previous_msgid if m.fuzzy and m.msgid_plural is None else None,
                           flags=((FUZZY,) if m.fuzzy else ()) + m.flags,
                           msgid_plural=m.msgid_plural, msgstr_plural=m.msgstr_plural))
     header = _po_header(old, language, project=project, created=created)

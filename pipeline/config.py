@@ -138,6 +138,11 @@ def parse_config(data: Any, *, root: Path, path: Path, lines: dict[tuple, int]) 
             problem(keys, f"unknown language code '{code}'",
                     "use a CLDR/ISO 639 code such as ar, ku, ckb, en")
             continue
+        written = _canonical(code)
+        if written != code:  # it names the locales/<code>/ folder: one spelling only
+            problem(keys, f"write the language code '{code}' as '{written}'",
+                    f"rename it under languages (and the folder locales/{code}/ if there is one)")
+            continue
         if locale is not None and (not isinstance(locale, str) or not known(locale)):
             problem(keys + ("locale",), f"unknown locale '{locale}'",
                     "use a CLDR locale such as ar_SY, ckb_IQ")
@@ -160,6 +165,13 @@ def parse_config(data: Any, *, root: Path, path: Path, lines: dict[tuple, int]) 
                                       f"error{'s' if len(problems) != 1 else ''} in {path.name}.")
     assert source is not None
     return Config(root=root, source=source, languages=tuple(languages), fonts=dict(fonts))
+
+
+def _canonical(code: str) -> str:
+    """How CLDR writes a known language code: 'ku' for 'KU', 'ar_SY' for 'ar_sy'."""
+    from babel import Locale  # (locale.py holds Babel's facts; this is only the code's spelling)
+
+    return str(Locale.parse(code))
 
 
 def _threshold(value: Any, keys: tuple, problem) -> float:

@@ -31,7 +31,17 @@ class Problem:
         text = f"{self.location}: {self.message}"
         if self.severity == "warning":
             text = f"{self.location}: warning: {self.message}"
-        return f"{text} — {self.hint}" if self.hint else text
+        return _visible(f"{text} — {self.hint}" if self.hint else text)
+
+
+_CONTROL = dict.fromkeys([*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0)])  # all but \n
+
+
+def _visible(text: str) -> str:
+    """Control characters quoted (\\x1b): text from a file must not drive the user's terminal."""
+    if not any(ord(ch) in _CONTROL for ch in text):
+        return text
+    return "".join(f"\\x{ord(ch):02x}" if ord(ch) in _CONTROL else ch for ch in text)
 
 
 class PipelineError(Exception):

@@ -4,10 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .pandoc import Pandoc
+from .pandoc import MARKDOWN, Pandoc
 from .source import Statement
 
 SIGNATORY = "signatory"
+# Statement bodies and translations are read without raw TeX, title blocks and YAML blocks:
+# they would silently swallow "C:\\Users", a text starting with "%" or one between "---" lines.
+BODY_MARKDOWN = MARKDOWN + "-raw_tex-pandoc_title_block-yaml_metadata_block"
 SIGNATORY_NOTE = ("signatory: the organisation's official name in this language if it has one; "
                   "leave empty to keep the name as signed")
 MARKDOWN_NOTE = ("keep the Markdown: **bold**, *italic*, [link text](address) and footnotes ^[…]; "

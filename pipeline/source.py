@@ -63,8 +63,8 @@ def read_statement(path: Path) -> Statement:
     return parse_statement(text, path)
 
 
-def markdown_problem(text: str) -> tuple[int, str] | None:
-    """Whether pandoc could not read `text` in reasonable time: (line in text, what is wrong), or None."""
+def markdown_problem(text: str) -> tuple[int, str, str] | None:
+    """Whether pandoc could not read `text` in reasonable time: (line in text, what is wrong, what to do)."""
     stack: list[tuple[str, int]] = []
     line, i, n = 1, 0, len(text)
     while i < n:
@@ -88,7 +88,8 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
                     break
         if len(stack) > MAX_BRACKET_DEPTH:
             return stack[0][1], (f"more than {MAX_BRACKET_DEPTH} brackets [ ] are open at once here "
-                                 "(nested, or opened and never closed)")
+                                 "(nested, or opened and never closed)"), \
+                "close each bracket, and write a bracket that is text as \\["
         i += 1
     for number, row in enumerate(text.split("\n"), 1):
         depth, pos = 0, 0
@@ -98,10 +99,12 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
                 break
             depth, pos = depth + 1, m.end()
         if depth > MAX_BLOCK_DEPTH:
-            return number, f"{depth} quotation or list levels are opened on one line"
+            return number, f"{depth} quotation or list levels are opened on one line", \
+                "a statement needs a few levels at most: remove the extra > or list markers"
     for ch, name in (("<", "'<'"), ("`", "'`'")):
         if text.count(ch) > MAX_SIMILAR:
-            return 1, f"{text.count(ch)} {name} characters in one paragraph (at most {MAX_SIMILAR})"
+            return 1, f"{text.count(ch)} {name} characters in one paragraph (at most {MAX_SIMILAR})", \
+                "split the paragraph, or remove what was pasted by mistake"
     return None
 
 
@@ -116,8 +119,7 @@ def body_problems(body: str, path: Path, first_line: int) -> list[Problem]:
             continue
         found = markdown_problem(block)
         if found:
-            problems.append(Problem(Location(path, start + found[0] - 1), found[1],
-                                    "simplify the mark-up here; write a bracket that is text as \\["))
+            problems.append(Problem(Location(path, start + found[0] - 1), found[1], found[2]))
     return problems
 
 

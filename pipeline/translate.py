@@ -11,14 +11,12 @@ from . import ui
 from .catalog import Translations
 from .config import Config, LanguageConfig
 from .locale import Language
-from .pandoc import MARKDOWN, Pandoc
-from .segment import SIGNATORY, Segment, slots, stringify
+from .pandoc import Pandoc
+from .segment import BODY_MARKDOWN, SIGNATORY, Segment, slots, stringify
 from .update import Extracted
 
 EMPTY_ATTR = ["", [], []]
-# A translation is one block's text: a first line "% …" (a title block) or a "---" YAML block
-# would be read as document metadata and vanish from the page, and "\\word" as raw TeX.
-TRANSLATION_MARKDOWN = MARKDOWN + "-pandoc_title_block-yaml_metadata_block-raw_tex"
+TRANSLATION_MARKDOWN = BODY_MARKDOWN  # (a translation is read as its source is)
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
 
 
@@ -198,8 +196,8 @@ def _block_inlines(block: dict) -> list:
     if t == "LineBlock":
         return [x for line in c for x in line + [{"t": "Space"}]][:-1]
     if t not in ("BlockQuote", "BulletList", "OrderedList", "Div", "Figure"):
-        # Tables, figures, definition lists…: their words, as text (nothing of a translation is dropped)
-        text = " ".join(stringify(c if isinstance(c, list) else []).split())
+        # Tables, definition lists…: their words, as text (nothing of a translation is dropped)
+        text = " ".join(" ".join(_paragraph_texts(c)).split())
         return [{"t": "Str", "c": text}] if text else []
     out: list = []
     children = c if isinstance(c, list) else []
@@ -216,6 +214,24 @@ def _block_inlines(block: dict) -> list:
                 if inl:
                     out += ([{"t": "Space"}] if out else []) + inl
     return out
+
+
+def _paragraph_texts(node) -> list[str]:
+    """The plain text of every paragraph (or cell, or term) inside a block, in order."""
+    if isinstance(node, dict):
+        if node.get("t") in ("Para", "Plain"):
+            return [stringify(node["c"])]
+        node = node.get("c")
+    if isinstance(node, list):
+        if node and all(isinstance(n, dict) and n.get("t") in _INLINE_KINDS for n in node):
+            return [stringify(node)]  # a definition list's term
+        return [text for n in node for text in _paragraph_texts(n)]
+    return []
+
+
+_INLINE_KINDS = {"Str", "Space", "SoftBreak", "LineBreak", "Emph", "Strong", "Code", "Link", "Span", "Quoted",
+                 "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Math", "RawInline", "Note",
+                 "Cite", "Image"}
 
 
 def parse_translation(blocks: list) -> list:

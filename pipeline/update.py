@@ -13,7 +13,7 @@ from .files import write_atomic
 from .manifest import code_digest, digest, file_digest
 from .pandoc import Pandoc, PandocError
 from .poformat import Entry
-from .segment import Segment, slot_texts, statement_segments
+from .segment import BODY_MARKDOWN, Segment, slot_texts, statement_segments
 from .source import Statement
 
 UI = "ui"
@@ -59,7 +59,7 @@ def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | N
                 cached[i] = (data["ast"], data["texts"])
     todo = [i for i in range(len(statements)) if i not in cached]
     try:
-        asts = pandoc.read([statements[i].body for i in todo]) if todo else []
+        asts = pandoc.read([statements[i].body for i in todo], fmt=BODY_MARKDOWN) if todo else []
         for i, ast in zip(todo, asts):
             cached[i] = (ast, slot_texts(ast, pandoc))
     except PandocError as exc:
@@ -116,10 +116,9 @@ def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None
     for lc in config.targets:
         for po in sorted((config.locales_dir / lc.code).glob("*.po")):
             if po.stem not in known:
-                report.warnings.append(Problem(
+                report.problems.append(Problem(
                     Location(po), "no statement source/" + po.stem + ".md matches this catalogue",
-                    "if the statement was renamed, rename the catalogue too; otherwise delete it",
-                    severity="warning"))
+                    "if the statement was renamed, rename the catalogue too; otherwise delete it"))
     return report
 
 
@@ -166,7 +165,11 @@ def _update_one(config: Config, slug: str, title: str, entries: list[Entry], rep
             continue
         if created is None:
             created = _created_of(pot.read_text(encoding="utf-8")) if pot.exists() else catalog._stamp()
-        merged = catalog.merge(entries, old, lc.language, title=title, project=slug,
-                               created=created or catalog._stamp(), memory=memory)
+        try:
+            merged = catalog.merge(entries, old, lc.language, title=title, project=slug,
+                                   created=created or catalog._stamp(), memory=memory)
+        except PipelineError as exc:  # left exactly as it is; reported, and that language skipped
+            report.problems.extend(exc.problems)
+            continue
         save(path, merged)
         remember(path, template, pot_state)

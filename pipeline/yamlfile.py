@@ -31,6 +31,9 @@ def load_yaml(text: str, path: Path, *, first_line: int = 1) -> tuple[Any, dict[
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark else None
         what = getattr(exc, "problem", None) or str(exc)
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and mark is not None and start.line != mark.line:
+            what += f" {context} started on line {first_line + start.line}"  # where the mistake usually is
         raise PipelineError(Problem(
             Location(path, line), f"this is not valid YAML ({what})",
             "check the indentation and quote text that contains ':' or starts with a special character",
