@@ -9,6 +9,8 @@ from pathlib import Path
 from .errors import PipelineError, set_display_root
 
 EXIT_OK, EXIT_FAILED_CHECKS, EXIT_BAD_INPUT = 0, 1, 2
+# Commands that write locales/, source/ or out/: one at a time per project.
+LOCKED = {"publish", "update", "status", "import"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.project}: no such folder — pass --project with a statements project", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        return COMMANDS[args.command](root, args)
+        if args.command not in LOCKED:
+            return COMMANDS[args.command](root, args)
+        from .lock import project_lock
+
+        with project_lock(root, args.command):
+            return COMMANDS[args.command](root, args)
     except PipelineError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -10,7 +10,6 @@ from . import catalog
 from .catalog import Translations
 from .config import Config, LanguageConfig, load_config
 from .errors import PipelineError, Problem
-from .files import write_atomic
 from .manifest import Manifest, code_digest, digest, file_digest
 from .pandoc import Pandoc, shared
 from .progress import Progress, progress
@@ -110,6 +109,9 @@ def decide(project: Project, *, draft: bool) -> list[Decision]:
             if path in broken:
                 decisions.append(Decision(x, lc, None, False, False, "its catalogue could not be read"))
                 continue
+            if str(po_path(project.config, lc.code, UI)) in broken:
+                decisions.append(Decision(x, lc, None, False, False, "its ui.po could not be read"))
+                continue
             p = project.progress(x, lc.code)
             if p.ready(lc.threshold):
                 decisions.append(Decision(x, lc, p, True, False))
@@ -202,10 +204,10 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
         pages["status.html"] = status_page(project)
         manifest.record("status.html", {"all": status_key}, pages["status.html"])
 
-    # Everything is built: now each file is replaced atomically, only when it changed.
-    for rel, data in pages.items():
-        if write_atomic(out / rel, data):
-            report.written.append(out / rel)
+    # Everything is built: out/ is replaced in one atomic step (only the files that changed).
+    from .lock import commit_tree
+
+    report.written = commit_tree(out, pages)
     for t in tasks:
         manifest.record(t.rel, t.inputs, pages[t.rel])
         report.rebuilt.append((t.rel, t.why))

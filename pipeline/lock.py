@@ -1,0 +1,217 @@
+"""One run at a time per project, and out/ replaced in one atomic step.
+
+    with project_lock(root, "publish"):          # a second run waits, then stops naming this one
+        ...build everything in memory...
+        written = commit_tree(root / "out", pages)   # all of out/ changes at once, or none of it
+
+The lock is an `fcntl.flock` on `.cache/pipeline.lock`: the kernel drops it when the
+process ends, however it ends (SIGKILL included), so a killed run never leaves a stale
+lock behind. The file also says who holds it (pid, command, start time) for the message
+the waiting run prints.
+
+`commit_tree` builds the next out/ beside the current one (unchanged files are hard
+links, so it costs a directory walk) and swaps the two directories with Linux's
+`renameat2(RENAME_EXCHANGE)`: a reader, a web server or a run killed at any instant
+sees either the old out/ or the new one, never a mixture. Where the swap is not
+available (another OS, out/ being a mount point) it falls back to replacing the changed
+files one by one, each atomically.
+"""
+from __future__ import annotations
+
+import ctypes
+import datetime
+import errno
+import fcntl
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from .errors import Location, PipelineError, Problem
+
+LOCK_NAME = "pipeline.lock"
+DEFAULT_WAIT = float(os.environ.get("PIPELINE_LOCK_WAIT", "120"))  # seconds a second run waits
+STAGING_PREFIX = ".staging-"          # <out>.staging-<pid>: the next out/, or the previous one after a swap
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def lock_path(root: Path) -> Path:
+    return root / ".cache" / LOCK_NAME
+
+
+def holder(root: Path) -> str:
+    """Who holds (or last held) the project's lock, as the lock file says: "pid 1234 (publish, since 10:02:03)"."""
+    try:
+        fields = lock_path(root).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return "another run"
+    if len(fields) >= 3 and fields[0].isdigit():
+        return f"pid {fields[0]} ({fields[1]}, since {fields[2]})"
+    return "another run"
+
+
+@contextmanager
+def project_lock(root: Path, command: str, *, wait: float | None = None, poll: float = 0.1,
+                 log: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the project's exclusive lock; wait at most `wait` seconds for another run, then fail."""
+    wait = DEFAULT_WAIT if wait is None else wait
+    path = lock_path(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise PipelineError(Problem(Location(path), f"cannot create the lock file ({exc.strerror})",
+                                    "check that the project folder is writable")) from None
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                other = holder(root)
+                if time.monotonic() >= deadline:
+                    raise PipelineError(Problem(
+                        Location(root), f"another run of the pipeline is working on this project: {other}",
+                        f"waited {wait:g} s; let it finish and run again, or stop it (kill "
+                        f"{other.split()[1] if other.startswith('pid ') else '<pid>'}) if it is stuck")) from None
+                if not told:
+                    (log or _stderr)(f"waiting for {other} to finish (at most {wait:g} s)…")
+                    told = True
+                time.sleep(poll)
+        started = datetime.datetime.now().strftime("%H:%M:%S")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {command} {started}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------- atomic out/
+
+
+def commit_tree(out: Path, pages: Mapping[str, bytes]) -> list[Path]:
+    """Make out/ hold `pages` (paths relative to out/) in one atomic step; return the files that changed.
+
+    Files of out/ not in `pages` are kept. Nothing is touched when nothing changed.
+    """
+    target = out.resolve() if out.is_symlink() else out
+    clean_staging(target)
+    changed = [rel for rel, data in pages.items() if _differs(target / rel, data)]
+    if not changed:
+        return []
+    for rel in changed:
+        _safe_relative(rel)
+    if not target.exists():
+        staging = _build(target, None, pages, changed)
+        os.replace(staging, target)  # out/ appears whole
+        _fsync_dir(target.parent)
+        return [out / rel for rel in changed]
+    staging = _build(target, target, pages, changed)
+    if _exchange(staging, target):
+        _fsync_dir(target.parent)
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous out/
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
+        from .files import write_atomic
+
+        for rel in changed:
+            write_atomic(target / rel, pages[rel])
+    return [out / rel for rel in changed]
+
+
+def clean_staging(out: Path) -> None:
+    """Remove what a run killed during commit_tree left beside out/."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    for leftover in parent.glob(f".{out.name}{STAGING_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
+
+
+def _safe_relative(rel: str) -> None:
+    p = Path(rel)
+    if p.is_absolute() or ".." in p.parts or not p.parts:
+        raise ValueError(f"output path {rel!r} is not inside out/")
+
+
+def _build(target: Path, current: Path | None, pages: Mapping[str, bytes], changed: list[str]) -> Path:
+    """The next out/ beside `target`: hard links to the current files, new files for the changed ones."""
+    staging = target.parent / f".{target.name}{STAGING_PREFIX}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    if current is not None:
+        os.chmod(staging, current.stat().st_mode & 0o7777)
+        for dirpath, dirnames, filenames in os.walk(current):
+            rel_dir = Path(dirpath).relative_to(current)
+            for d in dirnames:
+                (staging / rel_dir / d).mkdir(exist_ok=True)
+            for f in filenames:
+                src, dst = Path(dirpath) / f, staging / rel_dir / f
+                try:
+                    os.link(src, dst, follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(src, dst, follow_symlinks=False)
+    for rel in changed:
+        dst = staging / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.unlink(missing_ok=True)  # a hard link to the old file: never write through it
+        with open(dst, "wb") as f:
+            f.write(pages[rel])
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(dst, 0o644)
+    _fsync_dir(staging)
+    return staging
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically (Linux renameat2); False where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EBUSY, errno.ENOTSUP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
