@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import threading
 import uuid
@@ -14,6 +15,7 @@ WORKER = Path(__file__).with_name("lua") / "worker.lua"
 # Markdown as statements are written: typographic quotes are typed, not inferred,
 # so what translators see is exactly the characters of the source.
 MARKDOWN = "markdown-smart"
+REQUEST_TIMEOUT = float(os.environ.get("PIPELINE_PANDOC_TIMEOUT", "300"))  # seconds per request
 
 
 def pandoc_path() -> str:
@@ -73,10 +75,27 @@ class Pandoc:
                 self._proc = self._start()
             assert self._proc.stdin and self._proc.stdout
             line = json.dumps({"op": op, **request}, ensure_ascii=False) + "\n"
-            self._proc.stdin.write(line.encode("utf-8"))
-            self._proc.stdin.flush()
-            answer = self._proc.stdout.readline()
+            proc = self._proc
+            # Pandoc's Markdown reader can take exponential time on some texts (nested or
+            # unclosed [ ): past the limit the worker is killed and the next call starts another.
+            expired = threading.Event()
+            watchdog = threading.Timer(REQUEST_TIMEOUT, lambda: (expired.set(), proc.kill()))
+            watchdog.start()
+            try:
+                proc.stdin.write(line.encode("utf-8"))
+                proc.stdin.flush()
+                answer = proc.stdout.readline()
+            except OSError:
+                answer = b""
+            finally:
+                watchdog.cancel()
+            if expired.is_set():
+                proc.wait()
+                self._proc = None
         if not answer:
+            if expired.is_set():
+                raise PandocError(f"pandoc did not finish in {REQUEST_TIMEOUT:g} s (a text nests brackets [ ] "
+                                  "or quotations too deeply?)")
             raise PandocError("pandoc stopped unexpectedly")
         result = json.loads(answer)
         if not result.pop("ok"):
