@@ -17,6 +17,8 @@ from .source import read_statements
 from .translate import Document, translate
 from .update import UI, Extracted, UpdateReport, parse_bodies, po_path, update_catalogues
 
+EDITIONS = "editions"   # manifest.extra key: per "lang/slug", what the index lists of the last published edition
+
 
 @dataclass
 class Project:
@@ -94,6 +96,19 @@ class Decision:
     publish: bool
     draft: bool
     reason: str = ""
+    kept: dict | None = None   # not rebuilt, but the edition published before stays listed: its index entry
+
+
+def _kept(project: Project, x: Extracted, lc: LanguageConfig) -> dict | None:
+    """The index entry of the edition published last time, if its files are all still intact in out/."""
+    from .render import FORMATS
+
+    manifest = project.manifest
+    entry = manifest.extra.get(EDITIONS, {}).get(f"{lc.code}/{x.slug}") if manifest else None
+    if entry is None or any(manifest.why_rebuild(project.config.out_dir, f"{lc.code}/{x.slug}.{fmt}", {})
+                            for fmt in FORMATS):
+        return None
+    return entry
 
 
 def decide(project: Project, *, draft: bool) -> list[Decision]:
@@ -106,11 +121,12 @@ def decide(project: Project, *, draft: bool) -> list[Decision]:
                 decisions.append(Decision(x, lc, None, True, False))
                 continue
             path = str(po_path(project.config, lc.code, x.slug))
-            if path in broken:
-                decisions.append(Decision(x, lc, None, False, False, "its catalogue could not be read"))
-                continue
-            if str(po_path(project.config, lc.code, UI)) in broken:
-                decisions.append(Decision(x, lc, None, False, False, "its ui.po could not be read"))
+            unreadable = "catalogue" if path in broken else \
+                "ui.po" if str(po_path(project.config, lc.code, UI)) in broken else None
+            if unreadable:  # a translator's slip must not unpublish what readers already have
+                kept = _kept(project, x, lc)
+                why = f"its {unreadable} could not be read" + ("; the edition published before stays" if kept else "")
+                decisions.append(Decision(x, lc, None, False, False, why, kept))
                 continue
             p = project.progress(x, lc.code)
             if p.ready(lc.threshold):
@@ -152,7 +168,7 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     Only outputs whose inputs changed (by content hash) are rebuilt, on `jobs` processes;
     everything is built before anything in out/ is replaced.
     """
-    from .render import FORMATS, Renderer, Task, editions_index, render_tasks
+    from .render import FORMATS, Renderer, Task, editions_index, index_entry, render_tasks
 
     pandoc = shared()
     project = load_project(root, pandoc=pandoc, memory=memory)
@@ -168,8 +184,9 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     renderer = Renderer(config)
     shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
                      "fonts": renderer.fonts_digest}
+    listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
     languages: dict[str, list[str]] = {}
-    for d in report.published:
+    for d in listed:
         languages.setdefault(d.extracted.slug, []).append(d.language.code + ("*" if d.draft else ""))
 
     out = config.out_dir
@@ -190,14 +207,14 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
             cat = project.catalogues.get((d.extracted.slug, d.language.code))
             documents[id(d)] = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code),
                                          pandoc, draft=d.draft)
-    alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in report.published])
+    alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
     built = render_tasks(renderer, [(t, documents[id(t.decision)], alternates[t.decision.extracted.slug])
                                     for t in tasks], jobs=jobs)
 
     pages: dict[str, bytes] = dict(built)
     for path in renderer.fonts.files:
         pages[f"fonts/{path.name}"] = path.read_bytes()
-    pages["index.html"] = editions_index(project, report.published, renderer)
+    pages["index.html"] = editions_index(project, listed, renderer)
     status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
                         *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
     if manifest.why_rebuild(out, "status.html", {"all": status_key}):
@@ -211,6 +228,7 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     for t in tasks:
         manifest.record(t.rel, t.inputs, pages[t.rel])
         report.rebuilt.append((t.rel, t.why))
+    manifest.extra[EDITIONS] = {f"{d.language.code}/{d.extracted.slug}": index_entry(project, d) for d in listed}
     manifest.save()
 
     for rel, why in report.rebuilt:

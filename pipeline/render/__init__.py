@@ -101,14 +101,22 @@ def render_tasks(renderer: Renderer, jobs_list: list[tuple[Task, Document, list[
         return {rel: future.result() for rel, future in sorted(futures.items())}
 
 
-def editions_index(project, published: list, renderer: Renderer) -> bytes:
-    """out/index.html for every published statement x language (titles from the catalogues)."""
+def index_entry(project, d) -> dict:
+    """What the index lists of one edition (a publish.Decision): its title in its language, draft or not."""
+    if d.kept:
+        return d.kept
+    st, lang = d.extracted.statement, d.language.code
+    cat = project.catalogues.get((st.slug, lang))
+    title = st.title if lang == project.config.source.code else ((cat.text(st.title) if cat else None) or st.title)
+    return {"title": title, "draft": d.draft}
+
+
+def editions_index(project, listed: list, renderer: Renderer) -> bytes:
+    """out/index.html for every listed statement x language: published now, or kept from before."""
     config = project.config
     editions = []
-    for d in published:
-        st, lang = d.extracted.statement, d.language.language
-        cat = project.catalogues.get((st.slug, lang.code))
-        title = st.title if lang.code == config.source.code else ((cat.text(st.title) if cat else None) or st.title)
-        editions.append(Edition(st.slug, lang, config.source, title, lang.date(st.date) if st.date else None,
-                                st.date.isoformat() if st.date else None, d.draft))
+    for d in listed:
+        st, lang, entry = d.extracted.statement, d.language.language, index_entry(project, d)
+        editions.append(Edition(st.slug, lang, config.source, entry["title"], lang.date(st.date) if st.date else None,
+                                st.date.isoformat() if st.date else None, entry["draft"]))
     return render_index(editions, fonts=renderer.fonts)
