@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import pickle
 import re
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from . import catalog, ui
 from .config import Config, load_config
@@ -91,7 +93,8 @@ class Sources:
 
     def save(self, extracted: list[Extracted]) -> None:
         known = {x.slug: (x.key, x.statement, x.texts, x.segments) for x in extracted if x.key}
-        if self.path is not None and known != self.known:
+        same = known.keys() == self.known.keys() and all(self.known[slug][0] == known[slug][0] for slug in known)
+        if self.path is not None and not same:
             write_atomic(self.path, pickle.dumps((code_digest(), known), protocol=pickle.HIGHEST_PROTOCOL))
             self.known = known
 
@@ -123,11 +126,19 @@ def _parse(statements: list[Statement], pandoc: Pandoc) -> list[tuple[dict, list
 
 def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None,
                  sources: Sources | None = None) -> list[Extracted]:
-    """Parse every body with pandoc and cut each into segments.
+    """Parse every body with pandoc and cut each into segments (see `extract`)."""
+    return list(extract(statements, pandoc, cache=cache, sources=sources))
+
+
+def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None,
+            sources: Sources | None = None) -> Iterator[Extracted]:
+    """Each statement with its segments, in order, as soon as it is ready.
 
     With a cache folder, a statement whose body (and the pipeline's code) is unchanged since
     the last run is taken from there, and so is one `sources` knows: no pandoc work at all.
     The ASTs then stay in the cache folder, not in memory (`Extracted.ast` reads them).
+    The others go to pandoc a few at a time, on a thread: pandoc parses the next ones while
+    the caller works on the last.
     """
     done: dict[int, Extracted] = {}
     todo: list[int] = []
@@ -147,16 +158,35 @@ def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | N
                 done[i] = _extracted(s, data["ast"], data["texts"], sources, cache, key, pandoc)
                 continue
         todo.append(i)
-    for at in range(0, len(todo), CHUNK):
-        chunk = todo[at:at + CHUNK]
+
+    def parse(chunk: list[int]) -> list[Extracted]:
+        ready = []
         for i, (ast, texts) in zip(chunk, _parse([statements[i] for i in chunk], pandoc)):
             s = statements[i]
             key = digest(code_digest(), s.body)
             if cache is not None:
                 write_atomic(cache / f"{s.slug}.json",
                              json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
-            done[i] = _extracted(s, ast, texts, sources, cache, key, pandoc)
-    return [done[i] for i in range(len(statements))]
+            ready.append(_extracted(s, ast, texts, sources, cache, key, pandoc))
+        return ready
+
+    chunks = [todo[at:at + CHUNK] for at in range(0, len(todo), CHUNK)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = deque(pool.submit(parse, chunk) for chunk in chunks[:2])  # at most two chunks ahead
+        following = iter(chunks[2:])
+        try:
+            for i in range(len(statements)):
+                if i not in done:
+                    for j, x in zip(chunks[0], pending.popleft().result()):
+                        done[j] = x
+                    chunks.pop(0)
+                    nxt = next(following, None)
+                    if nxt is not None:
+                        pending.append(pool.submit(parse, nxt))
+                yield done.pop(i)
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _extracted(s: Statement, ast: dict, texts: list[str], sources: Sources | None, cache: Path | None,
@@ -219,17 +249,18 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
     cache = config.cache_dir
     manifest = Manifest.load(cache)
     sources = Sources(cache)
-    extracted = parse_bodies(read_statements(config.source_dir, read=sources.read), pandoc,
-                             cache=cache / "extract", sources=sources)
-    sources.save(extracted)
+    statements = read_statements(config.source_dir, read=sources.read)
+    extracted: list[Extracted] = []   # filled as update goes: pandoc reads the next while one is merged
     digests = _Digests()
     reuse = None
     if memory:
         paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
-    report = update_catalogues(config, extracted, dry_run=dry_run, state=manifest.extra, memory=reuse,
-                               digests=digests)
+    ready = extract(statements, pandoc, cache=cache / "extract", sources=sources)
+    report = update_catalogues(config, ready, dry_run=dry_run, state=manifest.extra, memory=reuse,
+                               digests=digests, seen=extracted)
+    sources.save(extracted)
     if not dry_run:
         manifest.save()
         if reuse is not None:
@@ -237,25 +268,28 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
     return config, extracted, report, manifest
 
 
-def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None,
+def update_catalogues(config: Config, extracted: Iterable[Extracted], *, memory=None,
                       dry_run: bool = False, state: dict[str, str] | None = None,
-                      digests: Callable[[Path], str] | None = None) -> UpdateReport:
+                      digests: Callable[[Path], str] | None = None,
+                      seen: list[Extracted] | None = None) -> UpdateReport:
     """Write every .pot and merge every .po; a file is rewritten only when it changes.
 
     With dry_run, nothing is written and `written` lists the files that would change.
-    `state` remembers what each file was made from: a statement whose source, template
+    `extracted` may be a stream; `seen` collects it. `state` remembers what each file was made from: a statement whose source, template
     and catalogues are as the last run left them is not looked at again.
     """
     report = UpdateReport()
     digests = digests or _Digests()
+    seen = [] if seen is None else seen
     for x in extracted:
+        seen.append(x)
         _update_one(config, x.slug, x.statement.title, x.key or digest(repr(x.segments)),
                     lambda x=x: catalog.template_entries(x.segments, f"source/{x.slug}.md"),
                     report, memory, dry_run, state, digests)
     ui_template = ui_entries()
     _update_one(config, UI, "the pipeline's own words", digest(repr(ui_template)), lambda: ui_template,
                 report, memory, dry_run, state, digests)
-    known = {x.slug for x in extracted} | {UI}
+    known = {x.slug for x in seen} | {UI}
     for lc in config.targets:
         for po in sorted((config.locales_dir / lc.code).glob("*.po")):
             if po.stem not in known:
