@@ -363,33 +363,24 @@ class Memory:
         self._digest = digest
         self._cache = cache if digest is not None else None
         self._loaded: dict[str, dict[str | None, dict[str, str]]] = {}
-        self._index: dict[str, dict[str, tuple[str, Reusable]]] = {}   # lang -> file name -> (hash, offer)
-        self._dirty: set[str] = set()
 
-    def _stored(self, lang: str) -> dict[str, tuple[str, Reusable]]:
-        if lang not in self._index:
-            index: dict = {}
-            if self._cache is not None:
-                try:
-                    stored_code, index = pickle.loads((self._cache / f"{lang}.pickle").read_bytes())
-                    if stored_code != code_digest():
-                        index = {}
-                except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
-                    index = {}
-            self._index[lang] = index
-        return self._index[lang]
+    def _spot(self, lang: str, path: Path) -> Path:
+        # One small file per catalogue: an edit rewrites one, not the language's whole memory.
+        return self._cache / lang / f"{path.stem}.pickle"
 
     def _offer(self, lang: str, path: Path) -> Reusable:
-        if self._digest is None:
+        if self._cache is None:
             return self._read(path)
-        stored = self._stored(lang)
         key = self._digest(path)
-        hit = stored.get(path.name)
-        if hit is not None and hit[0] == key:
-            return hit[1]
+        spot = self._spot(lang, path)
+        try:
+            stored_code, stored_key, offer = pickle.loads(spot.read_bytes())
+            if stored_code == code_digest() and stored_key == key:
+                return offer
+        except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+            pass
         offer = self._read(path)
-        stored[path.name] = (key, offer)
-        self._dirty.add(lang)
+        self.record(lang, path, key, offer)
         return offer
 
     def _read(self, path: Path) -> Reusable:
@@ -413,15 +404,8 @@ class Memory:
     def record(self, lang: str, path: Path, key: str, offer: Reusable) -> None:
         """What the catalogue `path` (content hash `key`) offers, as update just wrote it."""
         if self._cache is not None:
-            self._stored(lang)[path.name] = (key, offer)
-            self._dirty.add(lang)
-
-    def save(self) -> None:
-        """Keep what each catalogue offers in the cache folder, for the next run."""
-        for lang in sorted(self._dirty):
-            write_atomic(self._cache / f"{lang}.pickle",
-                         pickle.dumps((code_digest(), self._index[lang]), protocol=pickle.HIGHEST_PROTOCOL))
-        self._dirty.clear()
+            write_atomic(self._spot(lang, path),
+                         pickle.dumps((code_digest(), key, offer), protocol=pickle.HIGHEST_PROTOCOL))
 
     def exact(self, lang: str, key: Key) -> str | None:
         """The translation of exactly this text in another statement, if any."""

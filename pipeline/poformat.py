@@ -399,7 +399,7 @@ def wrap_string(
     return list(_wrap(keyword, value, width, prefix, wrap, python_format))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_format: bool) -> tuple[str, ...]:
     # Remembered: the same text is written in the template and in every language's catalogue.
     if "\0" in value:
@@ -586,7 +586,7 @@ def format_entry(entry: Entry, *, width: int = 79) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _entry_lines(entry: Entry, width: int) -> tuple[str, ...]:
     # Remembered: a template's entries come back unchanged in each language's new catalogue.
     return tuple(format_entry(entry, width=width))

@@ -56,23 +56,16 @@ class UpdateReport:
 
 
 class Sources:
-    """What was made of each source file last time (.cache/extract.pickle), by the file's hash.
+    """What was made of each source file last time (.cache/extract/<slug>.pickle), by the file's hash.
 
     An unchanged statement is neither validated again nor sent to pandoc: its Statement,
     slot texts and segments come from here, its AST from .cache/extract/<slug>.json.
     """
 
     def __init__(self, cache: Path | None) -> None:
-        self.path = cache / "extract.pickle" if cache is not None else None
-        self.known: dict[str, tuple] = {}   # slug -> (key, Statement, texts, segments)
+        self.folder = cache / "extract" if cache is not None else None
+        self.known: dict[str, tuple] = {}   # slug -> (key, Statement, texts, segments) as stored
         self.keys: dict[str, str] = {}      # slug -> key of the file read in this run
-        if self.path is not None:
-            try:
-                stored_code, known = pickle.loads(self.path.read_bytes())
-                if stored_code == code_digest():
-                    self.known = known
-            except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
-                pass
 
     def read(self, path: Path) -> Statement:
         """read_statement, or the Statement of the same bytes from last time."""
@@ -81,10 +74,22 @@ class Sources:
         except OSError:
             return read_statement(path)  # which says what is wrong
         self.keys[path.stem] = key
-        hit = self.known.get(path.stem)
+        hit = self._stored(path.stem)
         if hit is not None and hit[0] == key:
             return hit[1] if hit[1].path == path else replace(hit[1], path=path)
         return read_statement(path)
+
+    def _stored(self, slug: str) -> tuple | None:
+        if self.folder is None:
+            return None
+        try:
+            stored_code, *hit = pickle.loads((self.folder / f"{slug}.pickle").read_bytes())
+        except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+            return None
+        if stored_code != code_digest():
+            return None
+        self.known[slug] = tuple(hit)
+        return self.known[slug]
 
     def cached(self, statement: Statement) -> tuple[tuple[str, ...], tuple[Segment, ...]] | None:
         hit = self.known.get(statement.slug)
@@ -92,11 +97,15 @@ class Sources:
         return (hit[2], hit[3]) if hit is not None and key is not None and hit[0] == key else None
 
     def save(self, extracted: list[Extracted]) -> None:
-        known = {x.slug: (x.key, x.statement, x.texts, x.segments) for x in extracted if x.key}
-        same = known.keys() == self.known.keys() and all(self.known[slug][0] == known[slug][0] for slug in known)
-        if self.path is not None and not same:
-            write_atomic(self.path, pickle.dumps((code_digest(), known), protocol=pickle.HIGHEST_PROTOCOL))
-            self.known = known
+        """Keep what was made of the files that changed."""
+        if self.folder is None:
+            return
+        for x in extracted:
+            old = self.known.get(x.slug)
+            if x.key and (old is None or old[0] != x.key):
+                write_atomic(self.folder / f"{x.slug}.pickle",
+                             pickle.dumps((code_digest(), x.key, x.statement, x.texts, x.segments),
+                                          protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _body_loader(path: Path, key: str, statement: Statement, pandoc: Pandoc) -> Callable[[], dict]:
@@ -263,8 +272,6 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
     sources.save(extracted)
     if not dry_run:
         manifest.save()
-        if reuse is not None:
-            reuse.save()
     return config, extracted, report, manifest
 
 

@@ -195,7 +195,7 @@ def test_unchanged_project_asks_pandoc_nothing_even_when_moved(project: Path, tm
 
 def test_memory_sees_a_catalogue_edited_since_its_cache_was_made(project: Path):
     run_update(project)
-    assert list((project / ".cache/memory").glob("*.pickle")), "the memory's cache was not kept"
+    assert list((project / ".cache/memory").glob("*/*.pickle")), "the memory's cache was not kept"
     po_path = project / f"locales/ar/{SLUG}.po"
     po = polib.pofile(str(po_path))
     po.find("Investigate all violations committed by all parties.").msgstr = "تحقيق في كل الانتهاكات"
