@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Iterable
 
 import polib
-from rapidfuzz import fuzz, process
 
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
@@ -344,32 +343,69 @@ def _polib_problem(path: Path, text: str) -> Problem:
 # ---------------------------------------------------------------- translation memory
 
 
+Reusable = dict  # context -> {msgid: usable translation}: what one catalogue offers the memory
+
+
 class Memory:
     """What translators already wrote in other statements' catalogues, per language.
 
     Organisation names and stock phrases recur from statement to statement: `update`
     pre-fills an exact match and offers a close one as fuzzy. Only usable translations
-    (translated, not fuzzy) are ever reused. The catalogues are read on first use.
+    (translated, not fuzzy) are ever reused. The catalogues are read on first use; with a
+    cache folder, what each catalogue offers is kept there by the catalogue's content hash
+    (`record` adds what update just wrote), so only a catalogue changed by hand is read again.
     """
 
-    def __init__(self, paths_by_language: dict[str, list[Path]], reader=None) -> None:
+    def __init__(self, paths_by_language: dict[str, list[Path]], reader=None, *,
+                 digest=None, cache: Path | None = None) -> None:
         self._paths = paths_by_language
         self._reader = reader or read_po
+        self._digest = digest
+        self._cache = cache if digest is not None else None
         self._loaded: dict[str, dict[str | None, dict[str, str]]] = {}
+
+    def _spot(self, lang: str, path: Path) -> Path:
+        # One small file per catalogue: an edit rewrites one, not the language's whole memory.
+        return self._cache / lang / f"{path.stem}.pickle"
+
+    def _offer(self, lang: str, path: Path) -> Reusable:
+        if self._cache is None:
+            return self._read(path)
+        key = self._digest(path)
+        spot = self._spot(lang, path)
+        try:
+            stored_code, stored_key, offer = pickle.loads(spot.read_bytes())
+            if stored_code == code_digest() and stored_key == key:
+                return offer
+        except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+            pass
+        offer = self._read(path)
+        self.record(lang, path, key, offer)
+        return offer
+
+    def _read(self, path: Path) -> Reusable:
+        try:
+            cat = self._reader(path)
+        except PipelineError:
+            return {}  # reported where that catalogue itself is read
+        return reusable(m for m in cat.messages.values() if m.usable)
 
     def _language(self, lang: str) -> dict[str | None, dict[str, str]]:
         if lang not in self._loaded:
             known: dict[str | None, dict[str, str]] = {}
             for path in self._paths.get(lang, []):
-                try:
-                    cat = self._reader(path)
-                except PipelineError:
-                    continue  # reported where that catalogue itself is read
-                for m in cat.messages.values():
-                    if m.usable and m.msgid_plural is None and m.msgid:
-                        known.setdefault(m.context, {}).setdefault(m.msgid, m.msgstr)
+                for context, texts in self._offer(lang, path).items():
+                    mine = known.setdefault(context, {})
+                    for msgid, msgstr in texts.items():
+                        mine.setdefault(msgid, msgstr)
             self._loaded[lang] = known
         return self._loaded[lang]
+
+    def record(self, lang: str, path: Path, key: str, offer: Reusable) -> None:
+        """What the catalogue `path` (content hash `key`) offers, as update just wrote it."""
+        if self._cache is not None:
+            write_atomic(self._spot(lang, path),
+                         pickle.dumps((code_digest(), key, offer), protocol=pickle.HIGHEST_PROTOCOL))
 
     def exact(self, lang: str, key: Key) -> str | None:
         """The translation of exactly this text in another statement, if any."""
@@ -380,9 +416,27 @@ class Memory:
         """(previous msgid, its translation) of the closest text, as msgmerge would match it."""
         context, msgid = key
         candidates = self._language(lang).get(context, {})
-        best = process.extractOne(msgid, list(candidates), scorer=fuzz.ratio,
-                                  score_cutoff=FUZZY_CUTOFF) if candidates else None
-        return (best[0], candidates[best[0]]) if best else None
+        best = _closest(msgid, candidates)
+        return (best, candidates[best]) if best is not None else None
+
+
+def reusable(messages) -> Reusable:
+    """The usable, single-form translations among `messages`, as the memory offers them."""
+    offer: Reusable = {}
+    for m in messages:
+        if m.msgid_plural is None and m.msgid:
+            offer.setdefault(m.context, {}).setdefault(m.msgid, m.msgstr)
+    return offer
+
+
+def _closest(text: str, candidates) -> str | None:
+    """The candidate msgmerge would take as a fuzzy match for `text`, if any."""
+    if not candidates:
+        return None
+    from rapidfuzz import fuzz, process  # only a merge that needs a fuzzy match pays its import
+
+    best = process.extractOne(text, list(candidates), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return best[0] if best else None
 
 
 # ---------------------------------------------------------------- writing
@@ -439,7 +493,24 @@ def render_template(entries: list[Entry], *, title: str, project: str, created: 
 def merge(template: list[Entry], old: Translations | None, language: Language, *,
           title: str, project: str, created: str, memory: Memory | None = None) -> str:
     """msgmerge: a .po text for `language` from the template and the previous catalogue."""
+    return merge_catalogue(template, old, language, title=title, project=project, created=created,
+                           memory=memory).text
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A merged catalogue: its text, and what update needs to know of it without reading it back."""
+
+    text: str
+    reusable: Reusable   # what it offers the translation memory (its usable translations)
+    verify: bool         # a translation now stands under another original: read the file to check it
+
+
+def merge_catalogue(template: list[Entry], old: Translations | None, language: Language, *,
+                    title: str, project: str, created: str, memory: Memory | None = None) -> Merged:
+    """merge(), with what the text says known without parsing it again."""
     old = old or Translations(path=Path())
+    verify = False
     active = dict(old.messages)
     active.pop((None, ""), None)
     obsolete = dict(old.obsolete)
@@ -457,6 +528,7 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
         if m is not None:
             if (m.msgid_plural is None) != (t.msgid_plural is None) and m.translated:
                 raise PipelineError(_plurality_problem(old.path, m, plural=t.msgid_plural is not None))
+            verify = verify or (m.obsolete and m.translated)  # obsolete entries were never checked
             entries.append(_carry(t, m))
             continue
         reused = memory.exact(language.code, key) if memory else None
@@ -464,16 +536,17 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
             entries.append(replace(t, msgstr=reused))
             continue
         candidates = pool.get(t.msgctxt, {})
-        best = process.extractOne(t.msgid, list(candidates), scorer=fuzz.ratio,
-                                  score_cutoff=FUZZY_CUTOFF) if candidates else None
+        best = _closest(t.msgid, candidates)
         if best is None and memory:
             best_text = memory.close(language.code, key)
             if best_text:
+                verify = verify or _too_long(best_text[1], t.msgid)
                 entries.append(replace(t, msgstr=best_text[1], flags=(FUZZY,) + t.flags,
                                        previous_msgid=best_text[0]))
                 continue
         if best is not None:
-            m = candidates[best[0]]
+            m = candidates[best]
+            verify = verify or _too_long(m.msgstr, t.msgid)
             entries.append(replace(t, msgstr=m.msgstr, translator_comments=m.comments,
                                    flags=(FUZZY,) + _user_flags(m, t), previous_msgctxt=None,
                                    previous_msgid=_translated_text(m)))
@@ -497,10 +570,20 @@ def merge(template: list[Entry], old: Translations | None, language: Language, *
         "# Translators: fill in each msgstr; leave a signatory's msgstr empty to keep the name as signed.",
     ]
     try:
-        return format_po(comments, header, entries + keep)
+        text = format_po(comments, header, entries + keep)
     except ValueError as exc:  # something polib read that gettext cannot write back
         raise PipelineError(Problem(Location(old.path), f"this catalogue cannot be written back ({exc})",
                                     "restore it from git, or report this as a pipeline bug")) from None
+    offer: Reusable = {}
+    for e in entries:  # as Memory would read them from the text: usable, single-form translations
+        if e.msgstr and e.msgid and e.msgid_plural is None and FUZZY not in e.flags:
+            offer.setdefault(e.msgctxt, {}).setdefault(e.msgid, e.msgstr)
+    return Merged(text, offer, verify)
+
+
+def _too_long(translation: str, msgid: str) -> bool:
+    """Whether read_po would refuse `translation` as a paste gone wrong under `msgid`."""
+    return len(translation) > MAX_GROWTH * len(msgid) + GROWTH_ALLOWANCE
 
 
 def _plurality_problem(path: Path, m: Message, *, plural: bool) -> Problem:

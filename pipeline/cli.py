@@ -73,16 +73,18 @@ def _publish(root: Path, args) -> int:
 
 
 def _update(root: Path, args) -> int:
-    from .publish import load_project
+    from .update import update_project
 
-    project = load_project(root, memory=not args.no_memory)
-    for path in project.update.written:
+    # Every catalogue update did not rewrite is as a previous run left it, and was read then:
+    # only the problems found on the way are news.
+    _, _, report, _ = update_project(root, memory=not args.no_memory)
+    for path in report.written:
         print(f"updated {path.relative_to(root)}")
-    for problem in project.update.warnings + project.problems:
+    for problem in report.warnings + report.problems:
         print(problem, file=sys.stderr)
-    if not project.update.written:
+    if not report.written:
         print("catalogues already up to date")
-    return EXIT_BAD_INPUT if project.problems else EXIT_OK
+    return EXIT_BAD_INPUT if report.problems else EXIT_OK
 
 
 def _status(root: Path, args) -> int:

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Iterable, Sequence
 
 __all__ = ["Entry", "format_po", "format_entry", "wrap_string", "escape", "char_width"]
@@ -208,74 +209,98 @@ def _line_break_class(ch: str) -> str:
 _UNDEFINED, _PROHIBITED, _POSSIBLE, _MANDATORY = 0, 1, 2, 3
 
 
-def _possible_linebreaks(text: Sequence[str]) -> list[int]:
-    """Return, for each character, whether a line break is allowed before it."""
-    result = [_PROHIBITED] * len(text)
+# Each class as one character, so a text's classes are one str.translate() away; runs of
+# one class are then walked as one step (see _break_opportunities).
+_CLASS_NAMES = _PAIR_CLASSES + ["BK", "SP", "ZW", "CM", "ZWJ"]
+_CLASS_CODE = {name: chr(0x41 + i) for i, name in enumerate(_CLASS_NAMES)}
+_CLASS_OF_CODE = {code: name for name, code in _CLASS_CODE.items()}
+_CLASS_TABLE: dict[int, str] = {}  # code point -> class character, filled as characters are met
+# Classes whose repeats can still break (or are mandatory breaks, or count pairs): walked one by one.
+_REPEATS_MATTER = {name for name in _PAIR_CLASSES if _PAIR[name, name] == "_"} | {"BK", "RI"}
+_RUN = re.compile(r"(.)\1*", re.S)
+
+
+def _break_opportunities(text: str) -> list[tuple[int, int]]:
+    """Return (index, _POSSIBLE or _MANDATORY) for each character a line may break before.
+
+    libunistring's state machine, one step per run of characters of one class: in such a
+    run every character after the first changes nothing, unless the class is one of
+    _REPEATS_MATTER.
+    """
+    table = _CLASS_TABLE
+    for ch in set(text):
+        if ord(ch) not in table:
+            table[ord(ch)] = _CLASS_CODE[_line_break_class(ch)]
+    classes = text.translate(table)
+    found: list[tuple[int, int]] = []
     last = "BK"  # class of last non-space character (combining marks skipped)
     preceding = "BK"  # class of the immediately preceding character
     seen_space = False
     regional_indicators = 0
-    for i, ch in enumerate(text):
-        prop = _line_break_class(ch)
-        if prop == "BK":
-            result[i] = _MANDATORY
-            last, seen_space = "BK", False
-        elif prop == "SP":
-            seen_space = True
-        elif prop == "ZW":
-            last, seen_space = "ZW", False
-        elif prop in ("CM", "ZWJ"):
-            if last == "BK":
-                last, seen_space = "AL", False
-            elif last == "ZW" or seen_space:
-                result[i] = _POSSIBLE
-                last, seen_space = "AL", False
-            # else: "X CM" is treated as "X"
-        else:
-            if last == "BK":
-                pass
-            elif last == "ZW":
-                result[i] = _POSSIBLE
-            elif preceding == "ZWJ":
-                pass  # LB8a: no break right after a zero width joiner
-            elif last == prop == "RI":
-                if seen_space or regional_indicators % 2 == 0:
-                    result[i] = _POSSIBLE  # LB30a: flags are pairs of RIs
+    for run in _RUN.finditer(classes):
+        prop = _CLASS_OF_CODE[run.group(1)]
+        start = run.start()
+        stop = run.end() if prop in _REPEATS_MATTER else start + 1
+        for i in range(start, stop):
+            if prop == "BK":
+                found.append((i, _MANDATORY))
+                last, seen_space = "BK", False
+            elif prop == "SP":
+                seen_space = True
+            elif prop == "ZW":
+                last, seen_space = "ZW", False
+            elif prop in ("CM", "ZWJ"):
+                if last == "BK":
+                    last, seen_space = "AL", False
+                elif last == "ZW" or seen_space:
+                    found.append((i, _POSSIBLE))
+                    last, seen_space = "AL", False
+                # else: "X CM" is treated as "X"
             else:
-                rule = _PAIR[last, prop]
-                if rule == "_" or (rule == "%" and seen_space):
-                    result[i] = _POSSIBLE
-            last, seen_space = prop, False
-        regional_indicators = regional_indicators + 1 if prop == "RI" else 0
-        preceding = prop
-    return result
+                if last == "BK":
+                    pass
+                elif last == "ZW":
+                    found.append((i, _POSSIBLE))
+                elif preceding == "ZWJ":
+                    pass  # LB8a: no break right after a zero width joiner
+                elif last == prop == "RI":
+                    if seen_space or regional_indicators % 2 == 0:
+                        found.append((i, _POSSIBLE))  # LB30a: flags are pairs of RIs
+                else:
+                    rule = _PAIR[last, prop]
+                    if rule == "_" or (rule == "%" and seen_space):
+                        found.append((i, _POSSIBLE))
+                last, seen_space = prop, False
+            regional_indicators = regional_indicators + 1 if prop == "RI" else 0
+            preceding = prop
+    return found
 
 
 def _width_linebreaks(
-    text: Sequence[str], codes: Sequence[int], width: int, start_column: int
-) -> list[bool]:
-    """Greedy fill like libunistring's ulc_width_linebreaks; True = break before."""
-    out = [False] * len(text)
+    opportunities: Sequence[tuple[int, int]], columns: Sequence[int], width: int, start_column: int
+) -> list[int]:
+    """Greedy fill like libunistring's ulc_width_linebreaks: the indexes to break before.
+
+    `columns[i]` is the width of the text's first i characters.
+    """
+    breaks: list[int] = []
     last_p = -1
     last_column = start_column
-    piece_width = 0
-    for i, ch in enumerate(text):
-        code = codes[i]
-        if code != _PROHIBITED:
-            if last_p >= 0 and last_column + piece_width > width:
-                out[last_p] = True
-                last_column = 0
+    piece_start = 0  # the piece being measured runs from here
+    for i, code in opportunities:
+        if last_p >= 0 and last_column + columns[i] - columns[piece_start] > width:
+            if not breaks or breaks[-1] != last_p:
+                breaks.append(last_p)
+            last_column = 0
         if code == _MANDATORY:
-            last_p, last_column, piece_width = -1, 0, 0
+            last_p, last_column, piece_start = -1, 0, i + 1
         else:
-            if code == _POSSIBLE:
-                last_p = i
-                last_column += piece_width
-                piece_width = 0
-            piece_width += char_width(ch)
-    if last_p >= 0 and last_column + piece_width > width:
-        out[last_p] = True
-    return out
+            last_column += columns[i] - columns[piece_start]
+            last_p = piece_start = i
+    if last_p >= 0 and last_column + columns[-1] - columns[piece_start] > width:
+        if not breaks or breaks[-1] != last_p:
+            breaks.append(last_p)
+    return breaks
 
 
 # --------------------------------------------------------------------------
@@ -286,6 +311,10 @@ _ESCAPES = {
     "\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v",
     "\\": "\\", '"': '"',
 }
+
+
+_ESCAPE_TABLE = str.maketrans({c: "\\" + e for c, e in _ESCAPES.items()})
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def escape(value: str) -> str:
@@ -370,7 +399,7 @@ def wrap_string(
     return list(_wrap(keyword, value, width, prefix, wrap, python_format))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_format: bool) -> tuple[str, ...]:
     # Remembered: the same text is written in the template and in every language's catalogue.
     if "\0" in value:
@@ -379,45 +408,49 @@ def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_
     after_break = len(prefix) + 1
     avail = (width if wrap else 1 << 62) - 1 - after_break
     if "\n" not in value:
-        escaped = "".join("\\" + _ESCAPES[ch] if ch in _ESCAPES else ch for ch in value)
+        escaped = value.translate(_ESCAPE_TABLE)
         if len(keyword) + 1 + sum(map(char_width, escaped)) < avail:  # fits with room to spare
             return (f'{prefix}{keyword} "{escaped}"',)
-    in_directive = _python_directives(value) if python_format else [False] * len(value)
+    in_directive = _python_directives(value) if python_format else None
     portions = _portions(value)
     lines: list[str] = []
     first_line = True
     offset = 0
     for index, portion in enumerate(portions):
-        text: list[str] = []
-        overrides: list[int] = []
-        for ch in portion:
-            brk = _PROHIBITED if in_directive[offset] else _UNDEFINED
-            offset += 1
-            if ch in _ESCAPES:
-                text += ("\\", _ESCAPES[ch])
-                overrides += (brk, _PROHIBITED)
-            else:
-                text.append(ch)
-                overrides.append(brk)
+        text = portion.translate(_ESCAPE_TABLE)
+        forbidden: set[int] = set()  # no break before these: inside an escape or a directive
+        if in_directive is not None or len(text) != len(portion):
+            at = 0
+            for k, ch in enumerate(portion, offset):
+                if in_directive is not None and in_directive[k]:
+                    forbidden.add(at)
+                if ch in _ESCAPES:
+                    forbidden.add(at + 1)
+                    at += 2
+                else:
+                    at += 1
+        offset += len(portion)
         if portion.endswith("\n"):
-            overrides[-2] = _PROHIBITED  # never break right before the final \n
-        codes = [o if o != _UNDEFINED else b for o, b in zip(overrides, _possible_linebreaks(text))]
+            forbidden.add(len(text) - 2)  # never break right before the final \n
+        opportunities = _break_opportunities(text)
+        if forbidden:
+            opportunities = [(i, code) for i, code in opportunities if i not in forbidden]
+        if text.isascii() and not _ASCII_CONTROL.search(text):
+            columns: Sequence[int] = range(len(text) + 1)
+        else:
+            columns = list(accumulate(map(char_width, text), initial=0))
         start = len(keyword) + 1 if first_line else 0
-        breaks = _width_linebreaks(text, codes, avail, start)
+        breaks = _width_linebreaks(opportunities, columns, avail, start)
         more = index < len(portions) - 1
-        if first_line and text and (more or start > avail or any(breaks)):
+        if first_line and text and (more or start > avail or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
-            breaks = _width_linebreaks(text, codes, avail, 0)
+            breaks = _width_linebreaks(opportunities, columns, avail, 0)
         head = f"{prefix}{keyword} " if first_line else prefix
         first_line = False
-        chunk: list[str] = []
-        for ch, brk in zip(text, breaks):
-            if brk:
-                lines.append(f'{head}"{"".join(chunk)}"')
-                head, chunk = prefix, []
-            chunk.append(ch)
-        lines.append(f'{head}"{"".join(chunk)}"')
+        for a, b in zip([0] + breaks, breaks + [len(text)]):
+            lines.append(f'{head}"{text[a:b]}"')
+            head = prefix
     return tuple(lines)
 
 
@@ -553,6 +586,12 @@ def format_entry(entry: Entry, *, width: int = 79) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=4096)
+def _entry_lines(entry: Entry, width: int) -> tuple[str, ...]:
+    # Remembered: a template's entries come back unchanged in each language's new catalogue.
+    return tuple(format_entry(entry, width=width))
+
+
 def _parse_header_comments(lines: Sequence[str], header: str) -> Entry:
     """Turn the file's leading ``#`` lines into the header entry."""
     translator: list[str] = []
@@ -608,5 +647,5 @@ def format_po(
         raise ValueError("non-ASCII strings need 'charset=UTF-8' in the header")
     blocks = [format_entry(_parse_header_comments(header_comment_lines, header), width=width)]
     ordered = [e for e in entries if not e.obsolete] + [e for e in entries if e.obsolete]
-    blocks += [b for b in (format_entry(e, width=width) for e in ordered) if b]
+    blocks += [b for b in (_entry_lines(e, width) for e in ordered) if b]
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"

@@ -8,14 +8,13 @@ from typing import Callable
 
 from . import catalog
 from .catalog import Translations
-from .config import Config, LanguageConfig, load_config
+from .config import Config, LanguageConfig
 from .errors import PipelineError, Problem
 from .manifest import Manifest, code_digest, digest, file_digest
 from .pandoc import Pandoc, shared
 from .progress import Progress, progress
-from .source import read_statements
 from .translate import Document, translate
-from .update import UI, Extracted, UpdateReport, parse_bodies, po_path, update_catalogues
+from .update import UI, Extracted, UpdateReport, po_path, update_project
 
 EDITIONS = "editions"   # manifest.extra key: per "lang/slug", what the index lists of the last published edition
 
@@ -41,19 +40,9 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
                  memory: bool = True) -> Project:
     """Read config and sources, update the catalogues (only say what would change with dry_run),
     then read every catalogue. What did not change since the last run is taken from .cache/."""
-    config = load_config(root)
-    pandoc = pandoc or shared()
+    config, extracted, report, manifest = update_project(root, pandoc=pandoc or shared(), dry_run=dry_run,
+                                                         memory=memory)
     cache = config.cache_dir
-    manifest = Manifest.load(cache)
-    extracted = parse_bodies(read_statements(config.source_dir), pandoc, cache=cache / "extract")
-    reuse = None
-    if memory:
-        paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
-                 for lc in config.targets}
-        reuse = catalog.Memory(paths, reader=lambda p: catalog.read_po_cached(p, cache / "catalogues"))
-    report = update_catalogues(config, extracted, dry_run=dry_run, state=manifest.extra, memory=reuse)
-    if not dry_run:
-        manifest.save()
     project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report,
                       manifest=manifest)
     unreadable = {p.location.path for p in report.problems}

@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import PipelineError, Problem, Location
 from .yamlfile import line_of, load_yaml
@@ -238,8 +239,10 @@ def parse_statement(text: str, path: Path) -> Statement:
     )
 
 
-def read_statements(source_dir: Path) -> list[Statement]:
-    """Every statement of a project, newest first; problems of all files reported together."""
+def read_statements(source_dir: Path, *, read: Callable[[Path], Statement] = read_statement) -> list[Statement]:
+    """Every statement of a project, newest first; problems of all files reported together.
+
+    `read` turns one file into a Statement (update passes one that remembers them in .cache/)."""
     statements: list[Statement] = []
     problems: list[Problem] = []
     if not source_dir.is_dir():
@@ -251,7 +254,7 @@ def read_statements(source_dir: Path) -> list[Statement]:
                                     "add one as source/<slug>.md (python -m pipeline import FILE makes it)"))
     for path in paths:
         try:
-            statements.append(read_statement(path))
+            statements.append(read(path))
         except PipelineError as exc:
             problems.extend(exc.problems)
     if problems:

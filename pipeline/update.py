@@ -2,36 +2,50 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
-from dataclasses import dataclass, field
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from . import catalog, ui
-from .config import Config
+from .config import Config, load_config
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
-from .manifest import code_digest, digest, file_digest
+from .manifest import Manifest, code_digest, digest, file_digest
 from .pandoc import Pandoc, PandocError
 from .poformat import Entry
 from .segment import BODY_MARKDOWN, Segment, slot_texts, statement_segments
-from .source import Statement
+from .source import Statement, read_statement, read_statements
 
 UI = "ui"
 _CREATED = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"$', re.M)
 
 
-@dataclass(frozen=True)
+# Statements sent to pandoc per request: only the parsed bodies of a few are in memory at once.
+CHUNK = 8
+
+
+@dataclass(frozen=True, eq=False)
 class Extracted:
-    """A statement with its parsed body and its segments."""
+    """A statement with its segments; its parsed body (pandoc AST) is fetched on demand."""
 
     statement: Statement
-    ast: dict
     texts: tuple[str, ...]  # Markdown of each slot of the body, in slot order
     segments: tuple[Segment, ...]
+    key: str = ""  # hash of the source file and the pipeline's code it was extracted with
+    body: dict | Callable[[], dict] = field(default_factory=dict, repr=False)
 
     @property
     def slug(self) -> str:
         return self.statement.slug
+
+    @property
+    def ast(self) -> dict:
+        """The parsed body as pandoc JSON (read again from .cache/ on each use when it lives there)."""
+        return self.body() if callable(self.body) else self.body
 
 
 @dataclass
@@ -41,38 +55,155 @@ class UpdateReport:
     problems: list[Problem] = field(default_factory=list)  # catalogues that could not be read
 
 
-def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None) -> list[Extracted]:
-    """Parse every body in one pandoc request and cut each into segments.
+class Sources:
+    """What was made of each source file last time (.cache/extract/<slug>.pickle), by the file's hash.
 
-    With a cache folder, a statement whose text (and the pipeline's code) is unchanged
-    since the last run is taken from there: no pandoc work at all.
+    An unchanged statement is neither validated again nor sent to pandoc: its Statement,
+    slot texts and segments come from here, its AST from .cache/extract/<slug>.json.
     """
-    keys = [digest(code_digest(), s.body) for s in statements]
-    cached: dict[int, tuple] = {}
-    if cache is not None:
-        for i, (s, key) in enumerate(zip(statements, keys)):
-            try:
-                data = json.loads((cache / f"{s.slug}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
+
+    def __init__(self, cache: Path | None) -> None:
+        self.folder = cache / "extract" if cache is not None else None
+        self.known: dict[str, tuple] = {}   # slug -> (key, Statement, texts, segments) as stored
+        self.keys: dict[str, str] = {}      # slug -> key of the file read in this run
+
+    def read(self, path: Path) -> Statement:
+        """read_statement, or the Statement of the same bytes from last time."""
+        try:
+            key = digest(code_digest(), path.read_bytes())
+        except OSError:
+            return read_statement(path)  # which says what is wrong
+        self.keys[path.stem] = key
+        hit = self._stored(path.stem)
+        if hit is not None and hit[0] == key:
+            return hit[1] if hit[1].path == path else replace(hit[1], path=path)
+        return read_statement(path)
+
+    def _stored(self, slug: str) -> tuple | None:
+        if self.folder is None:
+            return None
+        try:
+            stored_code, *hit = pickle.loads((self.folder / f"{slug}.pickle").read_bytes())
+        except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+            return None
+        if stored_code != code_digest():
+            return None
+        self.known[slug] = tuple(hit)
+        return self.known[slug]
+
+    def cached(self, statement: Statement) -> tuple[tuple[str, ...], tuple[Segment, ...]] | None:
+        hit = self.known.get(statement.slug)
+        key = self.keys.get(statement.slug)
+        return (hit[2], hit[3]) if hit is not None and key is not None and hit[0] == key else None
+
+    def save(self, extracted: list[Extracted]) -> None:
+        """Keep what was made of the files that changed."""
+        if self.folder is None:
+            return
+        for x in extracted:
+            old = self.known.get(x.slug)
+            if x.key and (old is None or old[0] != x.key):
+                write_atomic(self.folder / f"{x.slug}.pickle",
+                             pickle.dumps((code_digest(), x.key, x.statement, x.texts, x.segments),
+                                          protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _body_loader(path: Path, key: str, statement: Statement, pandoc: Pandoc) -> Callable[[], dict]:
+    """The AST of a statement from .cache/extract/<slug>.json, parsed again if that is gone."""
+    def load() -> dict:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("key") == key:
-                cached[i] = (data["ast"], data["texts"])
-    todo = [i for i in range(len(statements)) if i not in cached]
+                return data["ast"]
+        except (OSError, ValueError):
+            pass
+        [(ast, texts)] = _parse([statement], pandoc)
+        write_atomic(path, json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
+        return ast
+    return load
+
+
+def _parse(statements: list[Statement], pandoc: Pandoc) -> list[tuple[dict, list[str]]]:
+    """Parse bodies in one pandoc request: (AST, slot texts) of each."""
     try:
-        asts = pandoc.read([statements[i].body for i in todo], fmt=BODY_MARKDOWN) if todo else []
-        for i, ast in zip(todo, asts):
-            cached[i] = (ast, slot_texts(ast, pandoc))
+        asts = pandoc.read([s.body for s in statements], fmt=BODY_MARKDOWN)
+        return [(ast, slot_texts(ast, pandoc)) for ast in asts]
     except PandocError as exc:
         raise PipelineError(Problem(Location(statements[0].path if statements else "source"),
                                     f"pandoc could not read the statements ({exc})")) from None
-    extracted = []
+
+
+def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None,
+                 sources: Sources | None = None) -> list[Extracted]:
+    """Parse every body with pandoc and cut each into segments (see `extract`)."""
+    return list(extract(statements, pandoc, cache=cache, sources=sources))
+
+
+def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None,
+            sources: Sources | None = None) -> Iterator[Extracted]:
+    """Each statement with its segments, in order, as soon as it is ready.
+
+    With a cache folder, a statement whose body (and the pipeline's code) is unchanged since
+    the last run is taken from there, and so is one `sources` knows: no pandoc work at all.
+    The ASTs then stay in the cache folder, not in memory (`Extracted.ast` reads them).
+    The others go to pandoc a few at a time, on a thread: pandoc parses the next ones while
+    the caller works on the last.
+    """
+    done: dict[int, Extracted] = {}
+    todo: list[int] = []
     for i, s in enumerate(statements):
-        ast, texts = cached[i]
-        extracted.append(Extracted(s, ast, tuple(texts), tuple(statement_segments(s, ast, texts))))
-        if cache is not None and i in todo:
-            write_atomic(cache / f"{s.slug}.json",
-                         json.dumps({"key": keys[i], "ast": ast, "texts": texts}, ensure_ascii=False))
-    return extracted
+        key = digest(code_digest(), s.body)
+        known = sources.cached(s) if sources is not None and cache is not None else None
+        if known is not None:
+            done[i] = Extracted(s, known[0], known[1], sources.keys[s.slug],
+                                _body_loader(cache / f"{s.slug}.json", key, s, pandoc))
+            continue
+        if cache is not None:
+            try:
+                data = json.loads((cache / f"{s.slug}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            if data.get("key") == key:
+                done[i] = _extracted(s, data["ast"], data["texts"], sources, cache, key, pandoc)
+                continue
+        todo.append(i)
+
+    def parse(chunk: list[int]) -> list[Extracted]:
+        ready = []
+        for i, (ast, texts) in zip(chunk, _parse([statements[i] for i in chunk], pandoc)):
+            s = statements[i]
+            key = digest(code_digest(), s.body)
+            if cache is not None:
+                write_atomic(cache / f"{s.slug}.json",
+                             json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
+            ready.append(_extracted(s, ast, texts, sources, cache, key, pandoc))
+        return ready
+
+    chunks = [todo[at:at + CHUNK] for at in range(0, len(todo), CHUNK)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = deque(pool.submit(parse, chunk) for chunk in chunks[:2])  # at most two chunks ahead
+        following = iter(chunks[2:])
+        try:
+            for i in range(len(statements)):
+                if i not in done:
+                    for j, x in zip(chunks[0], pending.popleft().result()):
+                        done[j] = x
+                    chunks.pop(0)
+                    nxt = next(following, None)
+                    if nxt is not None:
+                        pending.append(pool.submit(parse, nxt))
+                yield done.pop(i)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _extracted(s: Statement, ast: dict, texts: list[str], sources: Sources | None, cache: Path | None,
+               key: str, pandoc: Pandoc) -> Extracted:
+    segments = tuple(statement_segments(s, ast, texts))
+    source_key = sources.keys.get(s.slug, "") if sources is not None else ""
+    body = _body_loader(cache / f"{s.slug}.json", key, s, pandoc) if cache is not None else ast
+    return Extracted(s, tuple(texts), segments, source_key, body)
 
 
 def ui_entries() -> list[Entry]:
@@ -100,19 +231,72 @@ def _created_of(text: str) -> str | None:
     return m.group(0)[len('"POT-Creation-Date: '):-3] if m else None
 
 
-def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None,
-                      dry_run: bool = False, state: dict[str, str] | None = None) -> UpdateReport:
+class _Digests:
+    """Content hashes of the files of locales/, each read once per run (and known after a write)."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        found = self._known.get(path)
+        if found is None:
+            found = self._known[path] = file_digest(path)
+        return found
+
+    def wrote(self, path: Path, text: str) -> None:
+        self._known[path] = digest(text)
+
+
+def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
+                   memory: bool = True) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
+    """Read config and sources, then bring every .pot and .po up to date (only say which
+    would change with dry_run). What did not change since the last run is taken from .cache/."""
+    from .pandoc import shared
+
+    config = load_config(root)
+    pandoc = pandoc or shared()
+    cache = config.cache_dir
+    manifest = Manifest.load(cache)
+    sources = Sources(cache)
+    statements = read_statements(config.source_dir, read=sources.read)
+    extracted: list[Extracted] = []   # filled as update goes: pandoc reads the next while one is merged
+    digests = _Digests()
+    reuse = None
+    if memory:
+        paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
+                 for lc in config.targets}
+        reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
+    ready = extract(statements, pandoc, cache=cache / "extract", sources=sources)
+    report = update_catalogues(config, ready, dry_run=dry_run, state=manifest.extra, memory=reuse,
+                               digests=digests, seen=extracted)
+    sources.save(extracted)
+    if not dry_run:
+        manifest.save()
+    return config, extracted, report, manifest
+
+
+def update_catalogues(config: Config, extracted: Iterable[Extracted], *, memory=None,
+                      dry_run: bool = False, state: dict[str, str] | None = None,
+                      digests: Callable[[Path], str] | None = None,
+                      seen: list[Extracted] | None = None) -> UpdateReport:
     """Write every .pot and merge every .po; a file is rewritten only when it changes.
 
     With dry_run, nothing is written and `written` lists the files that would change.
+    `extracted` may be a stream; `seen` collects it. `state` remembers what each file was made from: a statement whose source, template
+    and catalogues are as the last run left them is not looked at again.
     """
     report = UpdateReport()
-    jobs = [(x.slug, x.statement.title, catalog.template_entries(x.segments, f"source/{x.slug}.md"))
-            for x in extracted]
-    jobs.append((UI, "the pipeline's own words", ui_entries()))
-    for slug, title, entries in jobs:
-        _update_one(config, slug, title, entries, report, memory, dry_run, state)
-    known = {slug for slug, _, _ in jobs}
+    digests = digests or _Digests()
+    seen = [] if seen is None else seen
+    for x in extracted:
+        seen.append(x)
+        _update_one(config, x.slug, x.statement.title, x.key or digest(repr(x.segments)),
+                    lambda x=x: catalog.template_entries(x.segments, f"source/{x.slug}.md"),
+                    report, memory, dry_run, state, digests)
+    ui_template = ui_entries()
+    _update_one(config, UI, "the pipeline's own words", digest(repr(ui_template)), lambda: ui_template,
+                report, memory, dry_run, state, digests)
+    known = {x.slug for x in seen} | {UI}
     for lc in config.targets:
         for po in sorted((config.locales_dir / lc.code).glob("*.po")):
             if po.stem not in known:
@@ -122,27 +306,38 @@ def update_catalogues(config: Config, extracted: list[Extracted], *, memory=None
     return report
 
 
-def _update_one(config: Config, slug: str, title: str, entries: list[Entry], report: UpdateReport,
-                memory, dry_run: bool, state: dict[str, str] | None) -> None:
-    """One statement's template and catalogues; a file whose inputs did not change is not touched."""
-    template = digest(repr(entries))
+def _update_one(config: Config, slug: str, title: str, template: str, make_entries: Callable[[], list[Entry]],
+                report: UpdateReport, memory, dry_run: bool, state: dict[str, str] | None,
+                digests) -> None:
+    """One statement's template and catalogues; a file whose inputs did not change is not touched.
+
+    `template` is a hash of everything the entries are made from: they are only built when
+    some file has to be written.
+    """
+    code = code_digest()
+    root = config.root
 
     def unchanged(path: Path, *inputs: str) -> bool:
-        return state is not None and state.get(f"update:{path}") == digest(*inputs, file_digest(path))
+        return state is not None and state.get(_state_key(root, path)) == digest(code, *inputs, digests(path))
 
     def remember(path: Path, *inputs: str) -> None:
         if state is not None and not dry_run:
-            state[f"update:{path}"] = digest(*inputs, file_digest(path))
+            state[_state_key(root, path)] = digest(code, *inputs, digests(path))
 
-    def save(path: Path, text: str) -> None:
+    def save(path: Path, text: str) -> bool:
         if dry_run:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 report.written.append(path)
-        elif write_atomic(path, text):
+            return False
+        if write_atomic(path, text):
             report.written.append(path)
+        digests.wrote(path, text)
+        return True
 
+    entries: list[Entry] | None = None
     pot = template_path(config, slug)
     if not unchanged(pot, template):
+        entries = make_entries()
         old_pot = pot.read_text(encoding="utf-8") if pot.exists() else ""
         created = _created_of(old_pot) or catalog._stamp()
         text = catalog.render_template(entries, title=title, project=slug, created=created)
@@ -153,10 +348,11 @@ def _update_one(config: Config, slug: str, title: str, entries: list[Entry], rep
             save(pot, text)
         remember(pot, template)
     created = None
-    pot_state = file_digest(pot)
+    pot_state = digests(pot)
     for lc in config.targets:
         path = po_path(config, lc.code, slug)
-        if unchanged(path, template, pot_state):
+        facts = repr(lc.language)
+        if unchanged(path, template, pot_state, facts):
             continue
         try:
             old = catalog.read_po(path) if path.exists() else None
@@ -165,11 +361,29 @@ def _update_one(config: Config, slug: str, title: str, entries: list[Entry], rep
             continue
         if created is None:
             created = _created_of(pot.read_text(encoding="utf-8")) if pot.exists() else catalog._stamp()
+        if entries is None:
+            entries = make_entries()
         try:
-            merged = catalog.merge(entries, old, lc.language, title=title, project=slug,
-                                   created=created or catalog._stamp(), memory=memory)
+            merged = catalog.merge_catalogue(entries, old, lc.language, title=title, project=slug,
+                                             created=created or catalog._stamp(), memory=memory)
         except PipelineError as exc:  # left exactly as it is; reported, and that language skipped
             report.problems.extend(exc.problems)
             continue
-        save(path, merged)
-        remember(path, template, pot_state)
+        if save(path, merged.text):
+            if merged.verify:  # a reused translation may not fit its new original: read it as publish will
+                try:
+                    catalog.read_po(path)
+                except PipelineError as exc:
+                    report.problems.extend(exc.problems)
+                    continue
+            if memory is not None:
+                memory.record(lc.code, path, digests(path), merged.reusable)
+        remember(path, template, pot_state, facts)
+
+
+def _state_key(root: Path, path: Path) -> str:
+    """Paths relative to the project: a copied or moved project keeps its state."""
+    try:
+        return "update:" + path.relative_to(root).as_posix()
+    except ValueError:
+        return f"update:{path}"

@@ -138,3 +138,85 @@ def test_po_saved_by_other_editors_keeps_translations_and_comments(project: Path
     assert after.metadata["Last-Translator"] == "Rojda <rojda@example.org>"
     assert list(after.metadata)[: len(saved_order)] == saved_order
     assert_gettext_accepts(po)
+
+
+# ---------------------------------------------------------------- incremental update
+
+
+def relative(project: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(project)): data for p, data in files(project).items()}
+
+
+def clean_update(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The same project updated with no .cache/: what an incremental update must equal."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns(".cache"))
+    run_update(fresh)
+    return relative(fresh)
+
+
+def test_editing_one_statement_rewrites_only_its_files_as_a_clean_run_would(real_project: Path, tmp_path: Path,
+                                                                          monkeypatch):
+    from pipeline.update import update_project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    run_update(real_project)
+    before = relative(real_project)
+    src = sorted((real_project / "source").glob("*.md"))[1]
+    text = src.read_text(encoding="utf-8")
+    src.write_text(text.replace(" the ", " the very ", 1), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")
+    report = update_project(real_project)[2]
+    slug = src.stem
+    expected = [f"locales/{lang}/{slug}.po" for lang in ("ar", "ckb", "ku")] + [f"locales/templates/{slug}.pot"]
+    assert sorted(str(p.relative_to(real_project)) for p in report.written) == expected
+    after = relative(real_project)
+    assert sorted(k for k in after if after[k] != before.get(k)) == expected
+    assert after == clean_update(real_project, tmp_path)
+
+
+def test_unchanged_project_asks_pandoc_nothing_even_when_moved(project: Path, tmp_path: Path, monkeypatch):
+    run_update(project)
+    moved = tmp_path / "moved"
+    shutil.copytree(project, moved)
+    before = files(moved)
+
+    class NoPandoc:
+        def call(self, op, **kw):
+            raise AssertionError(f"pandoc was asked to {op}")
+        read = markdown = write = read_file = call
+    monkeypatch.setattr("pipeline.pandoc.shared", NoPandoc)
+    from pipeline.update import update_project
+
+    report = update_project(moved)[2]
+    assert report.written == [] and report.problems == []
+    assert files(moved) == before
+
+
+def test_memory_sees_a_catalogue_edited_since_its_cache_was_made(project: Path):
+    run_update(project)
+    assert list((project / ".cache/memory").glob("*/*.pickle")), "the memory's cache was not kept"
+    po_path = project / f"locales/ar/{SLUG}.po"
+    po = polib.pofile(str(po_path))
+    po.find("Investigate all violations committed by all parties.").msgstr = "تحقيق في كل الانتهاكات"
+    po.save(str(po_path))
+    (project / "source/2026-02-01-second.md").write_text(
+        "---\ntitle: A second statement\ndate: 2026-02-01\n---\n\n"
+        "Investigate all violations committed by all parties.\n", encoding="utf-8")
+    run_update(project)
+    entry = polib.pofile(str(project / "locales/ar/2026-02-01-second.po")).find(
+        "Investigate all violations committed by all parties.")
+    assert entry.msgstr == "تحقيق في كل الانتهاكات" and not entry.fuzzy
+
+
+def test_a_statement_body_comes_back_from_the_cache_or_from_pandoc(project: Path, pandoc):
+    from pipeline.source import read_statements
+    from pipeline.update import parse_bodies, update_project
+
+    _, extracted, _, _ = update_project(project)
+    [fresh] = parse_bodies(read_statements(project / "source"), pandoc)
+    [x] = extracted
+    assert x.ast == fresh.ast and x.segments == fresh.segments and x.texts == fresh.texts
+    (project / f".cache/extract/{SLUG}.json").unlink()
+    assert x.ast == fresh.ast
+    assert (project / f".cache/extract/{SLUG}.json").exists()
