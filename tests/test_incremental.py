@@ -41,7 +41,7 @@ class NoPandoc:
 def test_nothing_changed_means_no_pandoc_or_typst_work(project: Path, monkeypatch):
     run(project)
     monkeypatch.setattr(publish_module, "shared", lambda: NoPandoc())
-    monkeypatch.setattr("pipeline.render.render_pdf", lambda *a, **k: pytest.fail("Typst ran"))
+    monkeypatch.setattr("pipeline.render.finish", lambda *a, **k: pytest.fail("Typst ran"))
     report = run(project)
     assert report.rebuilt == [] and report.written == []
 

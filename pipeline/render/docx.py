@@ -115,15 +115,24 @@ def render_docx(doc: Document, *, pandoc: Pandoc, fonts: dict[str, str]) -> byte
             pandoc.write(doc.ast, "docx", path=path)
             written = path.read_bytes()
         except (PandocError, OSError) as exc:
-            lang = doc.language
-            where = (Path("source") / f"{doc.slug}.md" if lang.code == doc.source_language.code
-                     else Path("locales") / lang.code / f"{doc.slug}.po")
-            raise PipelineError(Problem(
-                Location(where),
-                f"cannot write the Word document of '{doc.slug}' in {lang.english_name} ({lang.code}): {exc}",
-                "check this translation for unusual markup; if it looks right, report this as a pipeline bug",
-            )) from None
+            raise docx_error(doc, exc) from None
     return finish_docx(written, doc, fonts=fonts)
+
+
+def docx_request(doc: Document, path: Path) -> dict:
+    """What pandoc is asked to write: the package, at `path` (a `Pandoc.write_many` request)."""
+    return {"doc": doc.ast, "format": "docx", "path": str(path)}
+
+
+def docx_error(doc: Document, exc: object) -> PipelineError:
+    lang = doc.language
+    where = (Path("source") / f"{doc.slug}.md" if lang.code == doc.source_language.code
+             else Path("locales") / lang.code / f"{doc.slug}.po")
+    return PipelineError(Problem(
+        Location(where),
+        f"cannot write the Word document of '{doc.slug}' in {lang.english_name} ({lang.code}): {exc}",
+        "check this translation for unusual markup; if it looks right, report this as a pipeline bug",
+    ))
 
 
 def finish_docx(written: bytes, doc: Document, *, fonts: dict[str, str]) -> bytes:

@@ -52,6 +52,29 @@ def render_pdf(doc: Document, *, pandoc: Pandoc, fonts: Fonts, timestamp: int | 
 
 def typst_source(doc: Document, *, pandoc: Pandoc, fonts: Fonts) -> str:
     """The Typst source of the statement: pandoc's body inside the project's template."""
+    request = typst_request(doc, fonts)
+    try:
+        text = pandoc.write(request["doc"], "typst", template=request["template"], options=request["options"])
+    except PandocError as exc:
+        raise typst_error(doc, exc) from None
+    assert text is not None
+    return checked_source(doc, text)
+
+
+def typst_error(doc: Document, exc: object) -> PipelineError:
+    return _error(doc, f"pandoc could not write the Typst source: {exc}")
+
+
+def checked_source(doc: Document, text: str) -> str:
+    """Pandoc's Typst output, refused if any text would run as code."""
+    found = code_in_markup(text)
+    if found:  # a tripwire: escaping is what keeps text out of code, this checks it did
+        raise _error(doc, f"refused: the text would run Typst code ({found})")
+    return text
+
+
+def typst_request(doc: Document, fonts: Fonts) -> dict:
+    """What pandoc is asked to write: the Typst source (a `Pandoc.write_many` request)."""
     lang = doc.language
     setter = typesetter(fonts)
     size, leading, spacing = _TYPE.get(lang.script, _DEFAULT_TYPE)
@@ -76,16 +99,8 @@ def typst_source(doc: Document, *, pandoc: Pandoc, fonts: Fonts) -> str:
         variables["author"] = author
     if doc.draft:
         variables["draft"] = "true"
-    try:
-        text = pandoc.write(_typst_ast(doc), "typst", template=_template(),
-                            options={"variables": variables, "wrap_text": "none"})
-    except PandocError as exc:
-        raise _error(doc, f"pandoc could not write the Typst source: {exc}") from None
-    assert text is not None
-    found = code_in_markup(text)
-    if found:  # a tripwire: escaping is what keeps text out of code, this checks it did
-        raise _error(doc, f"refused: the text would run Typst code ({found})")
-    return text
+    return {"doc": _typst_ast(doc), "format": "typst", "template": _template(),
+            "options": {"variables": variables, "wrap_text": "none"}}
 
 
 # Typst functions that read files, load packages or evaluate strings. Neither the template
