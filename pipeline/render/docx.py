@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
 
 from .. import ui
 from ..errors import Location, PipelineError, Problem
@@ -421,6 +420,14 @@ _ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
 _TEXT_SPECIAL = re.compile(r"[&<>\r]")
 # Characters XML 1.0 cannot hold at all, even escaped: Word refuses a part that has one.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(value: str, entities: dict[str, str] | None = None) -> str:
+    """&, < and > escaped, and `entities` (xml.sax.saxutils.escape, without the urllib it imports)."""
+    value = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for char, entity in (entities or {}).items():
+        value = value.replace(char, entity)
+    return value
 
 
 def xml_chars(value: str) -> str:

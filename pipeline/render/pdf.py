@@ -10,7 +10,6 @@ fixed keyword or a string literal escaped by `_string`.
 """
 from __future__ import annotations
 
-import copy
 import datetime
 import os
 import re
@@ -131,13 +130,14 @@ def creation_timestamp(doc: Document) -> int:
 
 def _typst_ast(doc: Document) -> dict:
     """The body without the signatory list (the template sets it), metadata as the template wants it."""
-    ast = copy.deepcopy(doc.ast)
-    blocks = ast["blocks"]
+    blocks = doc.ast["blocks"]
     cut = next((i for i in range(len(blocks) - 1, -1, -1) if _is_signatories_heading(blocks[i])), None)
     if cut is not None:
-        del blocks[cut:]
+        blocks = blocks[:cut]
     rtl = doc.language.rtl
-    ast["blocks"] = _isolate_blocks(_outline(_typst_safe(blocks)), rtl=rtl)
+    # _typst_safe copies every list and every node with content: what follows edits the copy only.
+    ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {},
+           "blocks": _isolate_blocks(_outline(_typst_safe(blocks)), rtl=rtl)}
 
     def inlines(text: str) -> dict:
         return {"t": "MetaInlines", "c": _isolate(plain_inlines(text), rtl=rtl)}
@@ -196,19 +196,29 @@ _POP = "\u2069"                                  # PDI
 
 def _isolate(inlines: list, *, rtl: bool) -> list:
     """Inlines mostly in the other direction than the document's, isolated in their own."""
-    own = "rtl" if rtl else "ltr"
-    counts = {"ltr": 0, "rtl": 0}
+    ltr = rtl_count = 0
     for text in _texts(inlines):
-        for ch in text:
-            kind = unicodedata.bidirectional(ch)
-            if kind == "L":
-                counts["ltr"] += 1
-            elif kind in ("R", "AL"):
-                counts["rtl"] += 1
-    other = "ltr" if rtl else "rtl"
-    if counts[other] <= counts[own]:
+        a, b = _strong_counts(text)
+        ltr += a
+        rtl_count += b
+    own, other = (rtl_count, ltr) if rtl else (ltr, rtl_count)
+    if other <= own:
         return inlines
-    return [{"t": "Str", "c": _ISOLATE[other]}, *inlines, {"t": "Str", "c": _POP}]
+    other_dir = "ltr" if rtl else "rtl"
+    return [{"t": "Str", "c": _ISOLATE[other_dir]}, *inlines, {"t": "Str", "c": _POP}]
+
+
+@lru_cache(maxsize=65536)
+def _strong_counts(text: str) -> tuple[int, int]:
+    """How many strong left-to-right and right-to-left characters a word has (words repeat: cached)."""
+    ltr = rtl = 0
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            ltr += 1
+        elif kind in ("R", "AL"):
+            rtl += 1
+    return ltr, rtl
 
 
 def _texts(node):
