@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -182,6 +183,9 @@ def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, mem
     from .render import FORMATS, Builder, Renderer, Task, editions_index
 
     project = load_project(root, pandoc=pandoc, memory=memory)
+    # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
+    # worker (started on the next request) renders in a fraction of that memory.
+    pandoc.close()
     config, manifest = project.config, project.manifest
     assert manifest is not None
     for path in project.update.written:
@@ -224,15 +228,24 @@ def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, mem
                 staging.put(t.rel, outputs[t.fmt])
                 built[t.rel] = digest(outputs[t.fmt])
 
-        # One statement x language at a time: translated here, written by pandoc in one request,
-        # finished (Word fixes, Typst) on the render processes; nothing waits in memory.
-        for i, (d, tasks) in enumerate(work):
-            cat = project.catalogues.get((d.extracted.slug, d.language.code))
-            doc = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code), pandoc,
-                            draft=d.draft)
-            written = renderer.write(doc, tuple(t.fmt for t in tasks), alternates[d.extracted.slug])
-            for index, outputs in builder.submit(i, written):
-                keep(index, outputs)
+        # One statement x language at a time: translated here, written by pandoc in one request
+        # (on a thread: meanwhile the next document is translated), finished (Word fixes, Typst)
+        # on the render processes; nothing waits in memory.
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            sent: tuple[int, Future] | None = None
+            for i, (d, tasks) in enumerate(work):
+                cat = project.catalogues.get((d.extracted.slug, d.language.code))
+                doc = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code), pandoc,
+                                draft=d.draft)
+                send = renderer.prepare(doc, tuple(t.fmt for t in tasks), alternates[d.extracted.slug])
+                del doc
+                if sent is not None:
+                    for index, outputs in builder.submit(sent[0], sent[1].result()):
+                        keep(index, outputs)
+                sent = (i, writer.submit(send))
+            if sent is not None:
+                for index, outputs in builder.submit(sent[0], sent[1].result()):
+                    keep(index, outputs)
         for index, outputs in builder.drain():
             keep(index, outputs)
 

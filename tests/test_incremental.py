@@ -35,7 +35,10 @@ class NoPandoc:
     def call(self, op, **kw):
         raise AssertionError(f"pandoc was asked to {op}")
 
-    read = markdown = write = read_file = call
+    read = markdown = write = write_many = read_file = call
+
+    def close(self):
+        pass
 
 
 def test_nothing_changed_means_no_pandoc_or_typst_work(project: Path, monkeypatch):

@@ -72,6 +72,7 @@ class Renderer:
         # (stamps: the fonts' hashes from the last run, reused while their size and time are unchanged)
         self.fonts_digest = digest(*(p.name + ":" + stat_digest(p, stamps) for p in self.fonts.files))
         self._tmp: tempfile.TemporaryDirectory | None = None
+        self._count = 0
 
     def alternates(self, published: list[tuple[str, Language]]) -> dict[str, list[Alternate]]:
         """Per statement, its published languages in the configured order."""
@@ -84,43 +85,57 @@ class Renderer:
 
     def write(self, doc: Document, formats: tuple[str, ...], alternates: list[Alternate]) -> Written:
         """Everything pandoc writes of one document, in one request (one AST per format)."""
+        return self.prepare(doc, formats, alternates)()
+
+    def prepare(self, doc: Document, formats: tuple[str, ...], alternates: list[Alternate]):
+        """The pandoc request for one document, built now; returns the call that sends it.
+
+        The call (`() -> Written`) may run on another thread: while pandoc writes one
+        document, this process prepares the next.
+        """
         requests: list[dict] = []
         if "html" in formats:
             requests.append(html_request(doc))
+            summary = description(doc)
         if "docx" in formats:
             if self._tmp is None:
                 self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
-            path = Path(self._tmp.name) / "statement.docx"
+            self._count += 1
+            path = Path(self._tmp.name) / f"statement-{self._count}.docx"
             requests.append(docx_request(doc, path))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
-        try:
-            results = self.pandoc.write_many(requests)
-        except PandocError as exc:
-            results = [{"error": str(exc)}] * len(requests)
-        answers = iter(results)
-        fields: dict[str, Any] = {}
-        if "html" in formats:
-            answer = next(answers)
-            if "error" in answer:
-                raise PandocError(answer["error"])
-            fields["html"] = answer["text"]
-            fields["description"] = description(doc)
-        if "docx" in formats:
-            answer = next(answers)
+        bare = dataclasses.replace(doc, ast={})
+
+        def send() -> Written:
             try:
+                results = self.pandoc.write_many(requests)
+            except PandocError as exc:
+                results = [{"error": str(exc)}] * len(requests)
+            answers = iter(results)
+            fields: dict[str, Any] = {}
+            if "html" in formats:
+                answer = next(answers)
                 if "error" in answer:
                     raise PandocError(answer["error"])
-                fields["docx"] = path.read_bytes()
-                path.unlink()
-            except (PandocError, OSError) as exc:
-                raise docx_error(doc, exc) from None
-        if "pdf" in formats:
-            answer = next(answers)
-            if "error" in answer:
-                raise typst_error(doc, answer["error"])
-            fields["typst"] = answer["text"]
-        return Written(dataclasses.replace(doc, ast={}), tuple(formats), tuple(alternates), **fields)
+                fields["html"] = answer["text"]
+                fields["description"] = summary
+            if "docx" in formats:
+                answer = next(answers)
+                try:
+                    if "error" in answer:
+                        raise PandocError(answer["error"])
+                    fields["docx"] = path.read_bytes()
+                    path.unlink()
+                except (PandocError, OSError) as exc:
+                    raise docx_error(bare, exc) from None
+            if "pdf" in formats:
+                answer = next(answers)
+                if "error" in answer:
+                    raise typst_error(bare, answer["error"])
+                fields["typst"] = answer["text"]
+            return Written(bare, tuple(formats), tuple(alternates), **fields)
+        return send
 
     def render(self, doc: Document, fmt: str, alternates: list[Alternate]) -> bytes:
         """One output file of one document."""
