@@ -175,6 +175,8 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
 
 # Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
 POOL_FROM = 3
+# As many documents to rebuild: restart pandoc first (a restart costs ~0.1 s, its grown heap ~100 MB).
+FRESH_PANDOC_FROM = 50
 
 
 def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
@@ -183,9 +185,6 @@ def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, mem
     from .render import FORMATS, Builder, Renderer, Task, editions_index
 
     project = load_project(root, pandoc=pandoc, memory=memory)
-    # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
-    # worker (started on the next request) renders in a fraction of that memory.
-    pandoc.close()
     config, manifest = project.config, project.manifest
     assert manifest is not None
     for path in project.update.written:
@@ -216,6 +215,10 @@ def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, mem
         if tasks:
             work.append((d, tasks))
 
+    if len(work) >= FRESH_PANDOC_FROM:
+        # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
+        # worker (started on the next request) renders in a fraction of that memory.
+        pandoc.close()
     alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in report.published])
     if builder is None:
         builder = Builder(renderer.fonts, config.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
