@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from .locale import Language
@@ -31,6 +32,23 @@ class Pair:
     translation: list   # pandoc blocks of the msgstr
     language: Language
     signatory: bool = False
+
+    # What several checks read, computed once per pair (a frozen dataclass may cache in __dict__).
+    @cached_property
+    def source_text(self) -> str:
+        return stringify(self.source)
+
+    @cached_property
+    def translation_text(self) -> str:
+        return stringify(self.translation)
+
+    @cached_property
+    def source_nodes(self) -> list[dict]:
+        return _nodes(self.source)
+
+    @cached_property
+    def translation_nodes(self) -> list[dict]:
+        return _nodes(self.translation)
 
 
 # ----------------------------------------------------------------- helpers
@@ -59,8 +77,8 @@ _FOREIGN = {"RawInline": "raw HTML or code", "RawBlock": "raw HTML or code", "Im
             "Table": "table", "BlockQuote": "block quote", "Math": "formula", "Div": "block"}
 
 
-def _count(blocks, kinds) -> Counter:
-    return Counter(n["t"] for n in _nodes(blocks) if n.get("t") in kinds)
+def _count(nodes: list[dict], kinds) -> Counter:
+    return Counter(n["t"] for n in nodes if n.get("t") in kinds)
 
 
 # ----------------------------------------------------------------- checks
@@ -69,13 +87,13 @@ def _count(blocks, kinds) -> Counter:
 def check_markup(p: Pair) -> list[Finding]:
     """Same bold, italic, code, footnotes and links as the original; nothing foreign; no stray ** or [."""
     findings = []
-    src, dst = _count(p.source, _MARKUP), _count(p.translation, _MARKUP)
+    src, dst = _count(p.source_nodes, _MARKUP), _count(p.translation_nodes, _MARKUP)
     for kind, name in _MARKUP.items():
         if src[kind] != dst[kind]:
             findings.append(Finding("markup", ERROR,
                                     f"the original has {src[kind]} {name} mark-up, the translation {dst[kind]}",
                                     f"keep the {name} of the original (e.g. **…**, *…*, [text](address), ^[…])"))
-    extra = _count(p.translation, _FOREIGN) - _count(p.source, _FOREIGN)
+    extra = _count(p.translation_nodes, _FOREIGN) - _count(p.source_nodes, _FOREIGN)
     for kind in extra:
         findings.append(Finding("markup", ERROR, f"the translation adds {_FOREIGN[kind]} the original does not have",
                                 "remove it: translations may not add HTML, code, images, headings or lists "
@@ -84,15 +102,15 @@ def check_markup(p: Pair) -> list[Finding]:
     if len(p.translation) > 1 and len(blocks) == len(p.translation):
         findings.append(Finding("markup", ERROR, "the translation has several paragraphs, the original one",
                                 "join the paragraphs: one segment is one paragraph"))
-    stray = [s for s in ("**", "[", "]", "^[") if s in stringify(p.translation) and s not in stringify(p.source)]
+    stray = [s for s in ("**", "[", "]", "^[") if s in p.translation_text and s not in p.source_text]
     if stray:
         findings.append(Finding("markup", ERROR, f"stray {' '.join(stray)} in the translation: mark-up that does not close",
                                 "close the bold/italic/link as in the original, or remove the stray characters"))
     return findings
 
 
-def _targets(blocks) -> Counter:
-    return Counter(n["c"][2][0] for n in _nodes(blocks) if n.get("t") in ("Link", "Image"))
+def _targets(nodes: list[dict]) -> Counter:
+    return Counter(n["c"][2][0] for n in nodes if n.get("t") in ("Link", "Image"))
 
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»]+[^\s<>()\[\]\"'«».,;:!?،؛؟]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -100,8 +118,8 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»]+[^\s<>()\[\]\"'«».
 
 def check_urls(p: Pair) -> list[Finding]:
     """Link targets, web addresses and e-mail addresses unchanged (in any order)."""
-    src = _targets(p.source) + Counter(_URL.findall(stringify(p.source)))
-    dst = _targets(p.translation) + Counter(_URL.findall(stringify(p.translation)))
+    src = _targets(p.source_nodes) + Counter(_URL.findall(p.source_text))
+    dst = _targets(p.translation_nodes) + Counter(_URL.findall(p.translation_text))
     findings = []
     for url in (src - dst):
         findings.append(Finding("urls", ERROR, f"the address {url} of the original is missing or changed",
@@ -139,8 +157,8 @@ def numbers(text: str) -> Counter:
 
 def check_numbers(p: Pair) -> list[Finding]:
     """The same numbers by value (digits of any script, any separators), years and dates included."""
-    src = numbers(stringify(p.source) + " " + " ".join(_targets(p.source)))
-    dst = numbers(stringify(p.translation) + " " + " ".join(_targets(p.translation)))
+    src = numbers(p.source_text + " " + " ".join(_targets(p.source_nodes)))
+    dst = numbers(p.translation_text + " " + " ".join(_targets(p.translation_nodes)))
     missing, extra = sorted((src - dst), key=float), sorted((dst - src), key=float)
     findings = []
     for i, n in enumerate(missing):
@@ -229,7 +247,7 @@ def check_punctuation(p: Pair) -> list[Finding]:
                                 "match the original"))
     if p.language.script == "Arab":
         for latin, arabic in _ARABIC_SCRIPT.items():
-            text = stringify(p.translation)
+            text = p.translation_text
             if re.search(rf"[\u0600-\u06ff]\s?{re.escape(latin)}", text):
                 findings.append(Finding("punctuation", WARNING,
                                         f"Latin '{latin}' after Arabic-script text",
@@ -241,7 +259,7 @@ def check_untranslated(p: Pair) -> list[Finding]:
     """A translation identical to the original (signatory names and numbers-only text exempt)."""
     if p.signatory or p.msgstr.strip() != p.msgid.strip():
         return []
-    if not any(ch.isalpha() for ch in stringify(p.source)):
+    if not any(ch.isalpha() for ch in p.source_text):
         return []
     return [Finding("untranslated", WARNING, "the translation is identical to the original",
                     "translate it, or add the flag ignore-untranslated if it is right as it is")]

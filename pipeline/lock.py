@@ -108,29 +108,73 @@ def commit_tree(out: Path, pages: Mapping[str, bytes]) -> list[Path]:
 
     Files of out/ not in `pages` are kept. Nothing is touched when nothing changed.
     """
-    target = out.resolve() if out.is_symlink() else out
-    clean_staging(target)
-    changed = [rel for rel, data in pages.items() if _differs(target / rel, data)]
-    if not changed:
-        return []
-    for rel in changed:
-        _safe_relative(rel)
-    if not target.exists():
-        staging = _build(target, None, pages, changed)
-        os.replace(staging, target)  # out/ appears whole
-        _fsync_dir(target.parent)
-        return [out / rel for rel in changed]
-    staging = _build(target, target, pages, changed)
-    if _exchange(staging, target):
-        _fsync_dir(target.parent)
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous out/
-    else:
-        shutil.rmtree(staging, ignore_errors=True)
-        from .files import write_atomic
+    with Staging(out) as staging:
+        for rel, data in pages.items():
+            staging.put(rel, data)
+        return staging.commit()
 
-        for rel in changed:
-            write_atomic(target / rel, pages[rel])
-    return [out / rel for rel in changed]
+
+class Staging:
+    """The next out/, written beside it file by file as outputs are built; `commit` swaps it in.
+
+        with Staging(out) as staging:
+            staging.put("en/a.html", data)     # written now (only if it differs from out/'s)
+            written = staging.commit()         # all of out/ changes at once, or none of it
+
+    Leaving the block without committing (an error) removes what was staged: out/ is untouched.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.target = out.resolve() if out.is_symlink() else out
+        clean_staging(self.target)
+        self.path = self.target.parent / f".{self.target.name}{STAGING_PREFIX}{os.getpid()}"
+        self.changed: list[str] = []
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)  # after commit: the previous out/, or nothing
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Stage one file of the next out/; False when out/ already holds exactly these bytes."""
+        _safe_relative(rel)
+        if not _differs(self.target / rel, data):
+            return False
+        if not self.changed:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path.mkdir(parents=True)
+        dst = self.path / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with open(dst, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(dst, 0o644)
+        self.changed.append(rel)
+        return True
+
+    def commit(self) -> list[Path]:
+        """Make the staged files part of out/ in one atomic step; the files that changed."""
+        if not self.changed:
+            return []
+        staging, target = self.path, self.target
+        if not target.exists():
+            _fsync_dir(staging)
+            os.replace(staging, target)  # out/ appears whole
+            _fsync_dir(target.parent)
+            return [self.out / rel for rel in self.changed]
+        _link_unchanged(target, staging)
+        _fsync_dir(staging)
+        if _exchange(staging, target):
+            _fsync_dir(target.parent)
+        else:
+            from .files import write_atomic
+
+            for rel in self.changed:
+                write_atomic(target / rel, (staging / rel).read_bytes())
+        return [self.out / rel for rel in self.changed]
 
 
 def clean_staging(out: Path) -> None:
@@ -144,6 +188,8 @@ def clean_staging(out: Path) -> None:
 
 def _differs(path: Path, data: bytes) -> bool:
     try:
+        if path.stat().st_size != len(data):
+            return True
         return path.read_bytes() != data
     except OSError:
         return True
@@ -155,34 +201,23 @@ def _safe_relative(rel: str) -> None:
         raise ValueError(f"output path {rel!r} is not inside out/")
 
 
-def _build(target: Path, current: Path | None, pages: Mapping[str, bytes], changed: list[str]) -> Path:
-    """The next out/ beside `target`: hard links to the current files, new files for the changed ones."""
-    staging = target.parent / f".{target.name}{STAGING_PREFIX}{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    if current is not None:
-        os.chmod(staging, current.stat().st_mode & 0o7777)
-        for dirpath, dirnames, filenames in os.walk(current):
-            rel_dir = Path(dirpath).relative_to(current)
-            for d in dirnames:
-                (staging / rel_dir / d).mkdir(exist_ok=True)
-            for f in filenames:
-                src, dst = Path(dirpath) / f, staging / rel_dir / f
-                try:
-                    os.link(src, dst, follow_symlinks=False)
-                except OSError:
-                    shutil.copy2(src, dst, follow_symlinks=False)
-    for rel in changed:
-        dst = staging / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.unlink(missing_ok=True)  # a hard link to the old file: never write through it
-        with open(dst, "wb") as f:
-            f.write(pages[rel])
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(dst, 0o644)
-    _fsync_dir(staging)
-    return staging
+def _link_unchanged(current: Path, staging: Path) -> None:
+    """Complete the staged tree with hard links to the current files it does not replace."""
+    os.chmod(staging, current.stat().st_mode & 0o7777)
+    for dirpath, dirnames, filenames in os.walk(current):
+        rel_dir = os.path.relpath(dirpath, current)
+        into = staging if rel_dir == "." else staging / rel_dir
+        for d in dirnames:
+            (into / d).mkdir(exist_ok=True)
+        for f in filenames:
+            dst = into / f
+            if os.path.lexists(dst):
+                continue  # staged: the new version
+            src = os.path.join(dirpath, f)
+            try:
+                os.link(src, dst, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(src, dst, follow_symlinks=False)
 
 
 def _exchange(a: Path, b: Path) -> bool:

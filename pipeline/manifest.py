@@ -34,6 +34,24 @@ def file_digest(path: Path) -> str:
         return "-"
 
 
+def stat_digest(path: Path, stamps: dict | None = None) -> str:
+    """`file_digest`, taken from `stamps` (path -> [size, mtime_ns, hash]) while the file's size and
+    modification time are those recorded: large files that never change are not re-read every run."""
+    if stamps is None:
+        return file_digest(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return "-"
+    key = str(path)
+    known = stamps.get(key)
+    if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+        return known[2]
+    value = file_digest(path)
+    stamps[key] = [st.st_size, st.st_mtime_ns, value]
+    return value
+
+
 @lru_cache(maxsize=None)
 def code_digest() -> str:
     """The pipeline's own code, Lua worker and templates: a change rebuilds everything."""
@@ -49,13 +67,14 @@ class Manifest:
     path: Path
     outputs: dict[str, dict] = field(default_factory=dict)   # rel path -> {"inputs": {...}, "output": hash}
     extra: dict[str, str] = field(default_factory=dict)      # other keys: cached pages, update state
+    stamps: dict[str, list] = field(default_factory=dict)    # path -> [size, mtime_ns, hash] (stat_digest)
 
     @classmethod
     def load(cls, cache_dir: Path) -> "Manifest":
         path = cache_dir / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(path, data.get("outputs", {}), data.get("extra", {}))
+            return cls(path, data.get("outputs", {}), data.get("extra", {}), data.get("stamps", {}))
         except (OSError, ValueError):
             return cls(path)
 
@@ -75,5 +94,6 @@ class Manifest:
         self.outputs[rel] = {"inputs": inputs, "output": digest(output)}
 
     def save(self) -> None:
-        text = json.dumps({"outputs": self.outputs, "extra": self.extra}, indent=1, sort_keys=True)
+        text = json.dumps({"outputs": self.outputs, "extra": self.extra, "stamps": self.stamps},
+                          indent=1, sort_keys=True)
         write_atomic(self.path, text)

@@ -16,6 +16,9 @@ WORKER = Path(__file__).with_name("lua") / "worker.lua"
 # so what translators see is exactly the characters of the source.
 MARKDOWN = "markdown-smart"
 REQUEST_TIMEOUT = float(os.environ.get("PIPELINE_PANDOC_TIMEOUT", "300"))  # seconds per request
+# GHC runtime options: a 16 MB allocation area (the default is 4 MB) means far fewer
+# garbage collections while a document is written: about a fifth less CPU per document.
+RTS_OPTIONS = ("+RTS", "-A16m", "-RTS")
 
 
 def pandoc_path() -> str:
@@ -56,7 +59,7 @@ class Pandoc:
     def _start(self) -> subprocess.Popen[bytes]:
         try:
             proc = subprocess.Popen(
-                [pandoc_path(), "lua", str(WORKER)],
+                [pandoc_path(), *RTS_OPTIONS, "lua", str(WORKER)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -142,6 +145,18 @@ class Pandoc:
             request["path"] = str(path)
         result = self.call("write", **request)
         return result.get("text")
+
+    def write_many(self, requests: list[dict]) -> list[dict]:
+        """Several `write`s in one request: [{"doc": dict, "format": str, "options"?, "template"?, "path"?}].
+
+        Each answer is {"text": str}, {"path": str} or {"error": str}: one output failing
+        does not take the others with it.
+        """
+        if not requests:
+            return []
+        encoded = [{**r, "doc": json.dumps(r["doc"], ensure_ascii=False), "options": r.get("options") or {}}
+                   for r in requests]
+        return self.call("write_many", requests=encoded)["results"]
 
     def close(self) -> None:
         if self._proc is not None:

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import catalog
 from .catalog import Translations
-from .config import Config, LanguageConfig
+from .config import Config, LanguageConfig, load_config
 from .errors import PipelineError, Problem
-from .manifest import Manifest, code_digest, digest, file_digest
+from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
 from .pandoc import Pandoc, shared
 from .progress import Progress, progress
-from .translate import Document, translate
+from .translate import translate
 from .update import UI, Extracted, UpdateReport, po_path, update_project
 
 EDITIONS = "editions"   # manifest.extra key: per "lang/slug", what the index lists of the last published edition
@@ -157,9 +158,37 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     Only outputs whose inputs changed (by content hash) are rebuilt, on `jobs` processes;
     everything is built before anything in out/ is replaced.
     """
-    from .render import FORMATS, Renderer, Task, editions_index, index_entry, render_tasks
+    from .manifest import MANIFEST
+    from .render import Builder
+    from .render.fonts import resolve_fonts
 
+    jobs = max(1, jobs or os.cpu_count() or 1)
     pandoc = shared()
+    builder: Builder | None = None
+    first = load_config(root)
+    if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
+        # A first build: start the render processes now, so that their start-up (imports,
+        # fonts) overlaps the catalogue update below instead of delaying the first document.
+        builder = Builder(resolve_fonts(first), first.fonts, workers=jobs - 1)
+        builder.start()
+    try:
+        return _publish(root, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
+    finally:
+        if builder is not None:
+            builder.close()
+
+
+# Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
+POOL_FROM = 3
+# As many documents to rebuild: restart pandoc first (a restart costs ~0.1 s, its grown heap ~100 MB).
+FRESH_PANDOC_FROM = 50
+
+
+def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
+             log: Callable[[str], None]) -> PublishReport:
+    from .lock import Staging
+    from .render import FORMATS, Builder, Renderer, Task, editions_index, index_entry
+
     project = load_project(root, pandoc=pandoc, memory=memory)
     config, manifest = project.config, project.manifest
     assert manifest is not None
@@ -170,7 +199,7 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     report.published = [d for d in decisions if d.publish]
     report.skipped = [d for d in decisions if not d.publish]
 
-    renderer = Renderer(config)
+    renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts if builder else None)
     shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
                      "fonts": renderer.fonts_digest}
     listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
@@ -179,44 +208,80 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
         languages.setdefault(d.extracted.slug, []).append(d.language.code + ("*" if d.draft else ""))
 
     out = config.out_dir
-    tasks: list[Task] = []
+    work: list[tuple[Decision, list[Task]]] = []   # per statement x language, the outputs to rebuild
     for d in report.published:
         inputs = _inputs(project, d, shared_inputs)
+        tasks = []
         for fmt in FORMATS:
             rel = f"{d.language.code}/{d.extracted.slug}.{fmt}"
             needs = inputs | ({"languages": ",".join(languages[d.extracted.slug])} if fmt == "html" else {})
             why = manifest.why_rebuild(out, rel, needs)
             if why:
                 tasks.append(Task(d, fmt, rel, needs, why))
+        if tasks:
+            work.append((d, tasks))
 
-    documents: dict[int, Document] = {}
-    for t in tasks:
-        d = t.decision
-        if id(d) not in documents:
-            cat = project.catalogues.get((d.extracted.slug, d.language.code))
-            documents[id(d)] = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code),
-                                         pandoc, draft=d.draft)
+    if len(work) >= FRESH_PANDOC_FROM:
+        # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
+        # worker (started on the next request) renders in a fraction of that memory.
+        pandoc.close()
     alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
-    built = render_tasks(renderer, [(t, documents[id(t.decision)], alternates[t.decision.extracted.slug])
-                                    for t in tasks], jobs=jobs)
+    if builder is None:
+        builder = Builder(renderer.fonts, config.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
+        builder.start()
 
-    pages: dict[str, bytes] = dict(built)
+    built: dict[str, str] = {}   # rel -> hash of what was built
+    with Staging(out) as staging, builder:
+        def keep(index: int, outputs: dict[str, bytes]) -> None:
+            for t in work[index][1]:
+                staging.put(t.rel, outputs[t.fmt])
+                built[t.rel] = digest(outputs[t.fmt])
+
+        # One statement x language at a time: translated here, written by pandoc in one request
+        # (on a thread: meanwhile the next document is translated), finished (Word fixes, Typst)
+        # on the render processes; nothing waits in memory.
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            sent: tuple[int, Future] | None = None
+            for i, (d, tasks) in enumerate(work):
+                cat = project.catalogues.get((d.extracted.slug, d.language.code))
+                doc = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code), pandoc,
+                                draft=d.draft)
+                send = renderer.prepare(doc, tuple(t.fmt for t in tasks), alternates[d.extracted.slug])
+                del doc
+                if sent is not None:
+                    for index, outputs in builder.submit(sent[0], sent[1].result()):
+                        keep(index, outputs)
+                sent = (i, writer.submit(send))
+            if sent is not None:
+                for index, outputs in builder.submit(sent[0], sent[1].result()):
+                    keep(index, outputs)
+        for index, outputs in builder.drain():
+            keep(index, outputs)
+
+        for path in renderer.fonts.files:
+            rel = f"fonts/{path.name}"
+            stamp = manifest.outputs.get(rel, {})
+            if stamp.get("source") != stat_digest(path, manifest.stamps) or stamp.get("output") != _stamp(out / rel):
+                staging.put(rel, path.read_bytes())
+        staging.put("index.html", editions_index(project, listed, renderer))
+        status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
+                            *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
+        status = None
+        if manifest.why_rebuild(out, "status.html", {"all": status_key}):
+            status = status_page(project)
+            staging.put("status.html", status)
+
+        # Everything is built: out/ is replaced in one atomic step (only the files that changed).
+        report.written = staging.commit()
+    if status is not None:
+        manifest.record("status.html", {"all": status_key}, status)
     for path in renderer.fonts.files:
-        pages[f"fonts/{path.name}"] = path.read_bytes()
-    pages["index.html"] = editions_index(project, listed, renderer)
-    status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
-                        *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
-    if manifest.why_rebuild(out, "status.html", {"all": status_key}):
-        pages["status.html"] = status_page(project)
-        manifest.record("status.html", {"all": status_key}, pages["status.html"])
-
-    # Everything is built: out/ is replaced in one atomic step (only the files that changed).
-    from .lock import commit_tree
-
-    report.written = commit_tree(out, pages)
-    for t in tasks:
-        manifest.record(t.rel, t.inputs, pages[t.rel])
-        report.rebuilt.append((t.rel, t.why))
+        rel = f"fonts/{path.name}"
+        manifest.outputs[rel] = {"source": stat_digest(path, manifest.stamps), "output": _stamp(out / rel)}
+    for d, tasks in work:
+        for t in tasks:
+            manifest.outputs[t.rel] = {"inputs": t.inputs, "output": built[t.rel]}
+            report.rebuilt.append((t.rel, t.why))
     manifest.extra[EDITIONS] = {f"{d.language.code}/{d.extracted.slug}": index_entry(project, d) for d in listed}
     manifest.save()
 
@@ -230,3 +295,12 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     log(f"published {len(report.published)} statement-language pairs: {len(report.rebuilt)} outputs rebuilt, "
         f"{len(report.written)} files written, {len(report.skipped)} skipped")
     return report
+
+
+def _stamp(path: Path) -> str:
+    """A copied font in out/, as size and time: an edit or a deletion shows, without reading 6 MB."""
+    try:
+        st = path.stat()
+    except OSError:
+        return "-"
+    return f"{st.st_size}:{st.st_mtime_ns}"

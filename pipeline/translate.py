@@ -1,7 +1,6 @@
 """AST + Translations -> translated AST, plus the list of what fell back to the source."""
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -244,6 +243,17 @@ def parse_translation(blocks: list) -> list:
     return out
 
 
+def _soft_breaks_as_spaces(node):
+    """A copy of inlines with every SoftBreak a Space, as pandoc reads a one-line text back."""
+    if isinstance(node, list):
+        return [_soft_breaks_as_spaces(n) for n in node]
+    if isinstance(node, dict):
+        if node.get("t") == "SoftBreak":
+            return {"t": "Space"}
+        return {k: _soft_breaks_as_spaces(v) for k, v in node.items()}
+    return node
+
+
 # ------------------------------------------------------------- the document
 
 
@@ -267,11 +277,17 @@ def translate(x: Extracted, lc: LanguageConfig, config: Config, translations: Tr
             missing.append(Fallback(by_text.get((context, msgid), Segment(msgid, context)), reason))
         return None
 
-    ast = copy.deepcopy(x.ast)
+    ast = json.loads(json.dumps(x.ast))  # a copy to edit (several times faster than copy.deepcopy)
     found = list(slots(ast["blocks"]))
     pending = []
     for slot, text in zip(found, x.texts):
         if not text.strip():
+            continue
+        if is_source:
+            # The source's own text read back is its AST (the identity law, tested), soft line
+            # breaks becoming spaces: no need to ask pandoc. The same sanitising applies.
+            inlines = _soft_breaks_as_spaces(slot.inlines)
+            slot.holder[slot.key] = sanitize(inlines, inlines)
             continue
         got = lookup(text)
         if got is not None:

@@ -35,13 +35,16 @@ class NoPandoc:
     def call(self, op, **kw):
         raise AssertionError(f"pandoc was asked to {op}")
 
-    read = markdown = write = read_file = call
+    read = markdown = write = write_many = read_file = call
+
+    def close(self):
+        pass
 
 
 def test_nothing_changed_means_no_pandoc_or_typst_work(project: Path, monkeypatch):
     run(project)
     monkeypatch.setattr(publish_module, "shared", lambda: NoPandoc())
-    monkeypatch.setattr("pipeline.render.render_pdf", lambda *a, **k: pytest.fail("Typst ran"))
+    monkeypatch.setattr("pipeline.render.finish", lambda *a, **k: pytest.fail("Typst ran"))
     report = run(project)
     assert report.rebuilt == [] and report.written == []
 

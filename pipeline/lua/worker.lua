@@ -68,11 +68,18 @@ function ops.markdown(req)
 end
 
 -- A JSON document -> text in another format, or a binary file at req.path.
-function ops.write(req)
+local templates = {}  -- compiled once per template text, not once per document
+
+local function write(req)
   local doc = pandoc.read(req.doc, 'json')
   local opts = req.options or {}
   if req.template then
-    opts.template = pandoc.template.compile(req.template)
+    local compiled = templates[req.template]
+    if not compiled then
+      compiled = pandoc.template.compile(req.template)
+      templates[req.template] = compiled
+    end
+    opts.template = compiled
   end
   local out = pandoc.write(doc, req.format, opts)
   if req.path then
@@ -82,6 +89,19 @@ function ops.write(req)
     return { path = req.path }
   end
   return { text = out }
+end
+
+ops.write = write
+
+-- Several writes in one request (the formats of one document): one round trip,
+-- and a failure of one output is its own answer, not the others'.
+function ops.write_many(req)
+  local results = {}
+  for i, one in ipairs(req.requests) do
+    local ok, answer = pcall(write, one)
+    results[i] = ok and answer or { error = tostring(answer) }
+  end
+  return { results = results }
 end
 
 while true do

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
 
 from .. import ui
 from ..errors import Location, PipelineError, Problem
@@ -115,15 +114,24 @@ def render_docx(doc: Document, *, pandoc: Pandoc, fonts: dict[str, str]) -> byte
             pandoc.write(doc.ast, "docx", path=path)
             written = path.read_bytes()
         except (PandocError, OSError) as exc:
-            lang = doc.language
-            where = (Path("source") / f"{doc.slug}.md" if lang.code == doc.source_language.code
-                     else Path("locales") / lang.code / f"{doc.slug}.po")
-            raise PipelineError(Problem(
-                Location(where),
-                f"cannot write the Word document of '{doc.slug}' in {lang.english_name} ({lang.code}): {exc}",
-                "check this translation for unusual markup; if it looks right, report this as a pipeline bug",
-            )) from None
+            raise docx_error(doc, exc) from None
     return finish_docx(written, doc, fonts=fonts)
+
+
+def docx_request(doc: Document, path: Path) -> dict:
+    """What pandoc is asked to write: the package, at `path` (a `Pandoc.write_many` request)."""
+    return {"doc": doc.ast, "format": "docx", "path": str(path)}
+
+
+def docx_error(doc: Document, exc: object) -> PipelineError:
+    lang = doc.language
+    where = (Path("source") / f"{doc.slug}.md" if lang.code == doc.source_language.code
+             else Path("locales") / lang.code / f"{doc.slug}.po")
+    return PipelineError(Problem(
+        Location(where),
+        f"cannot write the Word document of '{doc.slug}' in {lang.english_name} ({lang.code}): {exc}",
+        "check this translation for unusual markup; if it looks right, report this as a pipeline bug",
+    ))
 
 
 def finish_docx(written: bytes, doc: Document, *, fonts: dict[str, str]) -> bytes:
@@ -412,6 +420,14 @@ _ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
 _TEXT_SPECIAL = re.compile(r"[&<>\r]")
 # Characters XML 1.0 cannot hold at all, even escaped: Word refuses a part that has one.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(value: str, entities: dict[str, str] | None = None) -> str:
+    """&, < and > escaped, and `entities` (xml.sax.saxutils.escape, without the urllib it imports)."""
+    value = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for char, entity in (entities or {}).items():
+        value = value.replace(char, entity)
+    return value
 
 
 def xml_chars(value: str) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 from urllib.parse import quote
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from .. import ui
@@ -46,8 +47,12 @@ def stylesheet(fonts: Fonts, script: str, *, prefix: str) -> str:
         for family in fonts.families for face in family.faces
     ]
     stack = ", ".join(json.dumps(f) for f in fonts.stack(script)) + ", serif"
-    css = resources.files("pipeline").joinpath("templates/page.css").read_text(encoding="utf-8")
-    return "\n".join(rules) + f"\n:root {{ --fonts: {stack}; }}\n" + css
+    return "\n".join(rules) + f"\n:root {{ --fonts: {stack}; }}\n" + _page_css()
+
+
+@lru_cache(maxsize=None)
+def _page_css() -> str:
+    return resources.files("pipeline").joinpath("templates/page.css").read_text(encoding="utf-8")
 
 
 def description(doc: Document, limit: int = 200) -> str:
@@ -59,13 +64,26 @@ def description(doc: Document, limit: int = 200) -> str:
     return text
 
 
+HTML_OPTIONS = {"wrap_text": "none", "section_divs": False}
+
+
+def html_request(doc: Document) -> dict:
+    """What pandoc is asked to write for the page body (a `Pandoc.write_many` request)."""
+    ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {},
+           "blocks": isolate_blocks(json.loads(json.dumps(doc.ast["blocks"])), rtl=doc.language.rtl)}
+    return {"doc": ast, "format": "html5", "options": HTML_OPTIONS}
+
+
 def render_html(doc: Document, *, pandoc: Pandoc, alternates: list[Alternate], fonts: Fonts) -> bytes:
     """A standalone page: <html lang dir>, language switcher, hreflang links, downloads."""
+    request = html_request(doc)
+    body = pandoc.write(request["doc"], "html5", options=request["options"]) or ""
+    return html_page(doc, body, description=description(doc), alternates=alternates, fonts=fonts)
+
+
+def html_page(doc: Document, body: str, *, description: str, alternates: list[Alternate], fonts: Fonts) -> bytes:
+    """The page around the body pandoc wrote (no pandoc here: this runs in a render process)."""
     lang = doc.language
-    ast = json.loads(json.dumps(doc.ast))
-    ast["meta"] = {}
-    isolate_blocks(ast["blocks"], rtl=lang.rtl)
-    body = pandoc.write(ast, "html5", options={"wrap_text": "none", "section_divs": False}) or ""
     body = re.sub(r'(<a href="#fn\d+"[^>]*><sup>)(\d+)(</sup>)',
                   lambda m: m.group(1) + lang.digits(m.group(2)) + m.group(3), body)
     counter = _COUNTER_STYLE.get(lang.numbering, "decimal")
@@ -74,7 +92,7 @@ def render_html(doc: Document, *, pandoc: Pandoc, alternates: list[Alternate], f
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(doc.title)}</title>",
-        f'<meta name="description" content="{_e(description(doc))}">',
+        f'<meta name="description" content="{_e(description)}">',
         '<meta name="generator" content="statement pipeline">',
     ]
     if doc.draft:
@@ -103,7 +121,7 @@ def render_html(doc: Document, *, pandoc: Pandoc, alternates: list[Alternate], f
                   f'{_e(doc.t(ui.DRAFT_NOTICE))} ({lang.number(len(doc.missing))})'
                   f'<ul lang="{_e(doc.source_language.tag)}" dir="{doc.source_language.direction}">{items}</ul></div>')
 
-    header = [f'<header class="statement">', f"<h1>{_e(doc.title)}</h1>"]
+    header = ['<header class="statement">', f"<h1>{_e(doc.title)}</h1>"]
     if doc.subtitle:
         header.append(f'<p class="subtitle">{_e(doc.subtitle)}</p>')
     if doc.date:

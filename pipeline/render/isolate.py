@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _STRONG_LTR = {"L"}
 _STRONG_RTL = {"R", "AL"}
 
 
-def _classes(text: str) -> set[str]:
-    return {unicodedata.bidirectional(ch) for ch in text}
+@lru_cache(maxsize=65536)
+def _classes(text: str) -> frozenset[str]:
+    return frozenset(unicodedata.bidirectional(ch) for ch in text)  # (words repeat: cached)
 
 
 def _foreign(text: str, rtl: bool) -> bool:

@@ -10,7 +10,6 @@ fixed keyword or a string literal escaped by `_string`.
 """
 from __future__ import annotations
 
-import copy
 import datetime
 import os
 import re
@@ -52,6 +51,29 @@ def render_pdf(doc: Document, *, pandoc: Pandoc, fonts: Fonts, timestamp: int | 
 
 def typst_source(doc: Document, *, pandoc: Pandoc, fonts: Fonts) -> str:
     """The Typst source of the statement: pandoc's body inside the project's template."""
+    request = typst_request(doc, fonts)
+    try:
+        text = pandoc.write(request["doc"], "typst", template=request["template"], options=request["options"])
+    except PandocError as exc:
+        raise typst_error(doc, exc) from None
+    assert text is not None
+    return checked_source(doc, text)
+
+
+def typst_error(doc: Document, exc: object) -> PipelineError:
+    return _error(doc, f"pandoc could not write the Typst source: {exc}")
+
+
+def checked_source(doc: Document, text: str) -> str:
+    """Pandoc's Typst output, refused if any text would run as code."""
+    found = code_in_markup(text)
+    if found:  # a tripwire: escaping is what keeps text out of code, this checks it did
+        raise _error(doc, f"refused: the text would run Typst code ({found})")
+    return text
+
+
+def typst_request(doc: Document, fonts: Fonts) -> dict:
+    """What pandoc is asked to write: the Typst source (a `Pandoc.write_many` request)."""
     lang = doc.language
     setter = typesetter(fonts)
     size, leading, spacing = _TYPE.get(lang.script, _DEFAULT_TYPE)
@@ -76,16 +98,8 @@ def typst_source(doc: Document, *, pandoc: Pandoc, fonts: Fonts) -> str:
         variables["author"] = author
     if doc.draft:
         variables["draft"] = "true"
-    try:
-        text = pandoc.write(_typst_ast(doc), "typst", template=_template(),
-                            options={"variables": variables, "wrap_text": "none"})
-    except PandocError as exc:
-        raise _error(doc, f"pandoc could not write the Typst source: {exc}") from None
-    assert text is not None
-    found = code_in_markup(text)
-    if found:  # a tripwire: escaping is what keeps text out of code, this checks it did
-        raise _error(doc, f"refused: the text would run Typst code ({found})")
-    return text
+    return {"doc": _typst_ast(doc), "format": "typst", "template": _template(),
+            "options": {"variables": variables, "wrap_text": "none"}}
 
 
 # Typst functions that read files, load packages or evaluate strings. Neither the template
@@ -116,13 +130,14 @@ def creation_timestamp(doc: Document) -> int:
 
 def _typst_ast(doc: Document) -> dict:
     """The body without the signatory list (the template sets it), metadata as the template wants it."""
-    ast = copy.deepcopy(doc.ast)
-    blocks = ast["blocks"]
+    blocks = doc.ast["blocks"]
     cut = next((i for i in range(len(blocks) - 1, -1, -1) if _is_signatories_heading(blocks[i])), None)
     if cut is not None:
-        del blocks[cut:]
+        blocks = blocks[:cut]
     rtl = doc.language.rtl
-    ast["blocks"] = _isolate_blocks(_outline(_typst_safe(blocks)), rtl=rtl)
+    # _typst_safe copies every list and every node with content: what follows edits the copy only.
+    ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {},
+           "blocks": _isolate_blocks(_outline(_typst_safe(blocks)), rtl=rtl)}
 
     def inlines(text: str) -> dict:
         return {"t": "MetaInlines", "c": _isolate(plain_inlines(text), rtl=rtl)}
@@ -181,19 +196,29 @@ _POP = "\u2069"                                  # PDI
 
 def _isolate(inlines: list, *, rtl: bool) -> list:
     """Inlines mostly in the other direction than the document's, isolated in their own."""
-    own = "rtl" if rtl else "ltr"
-    counts = {"ltr": 0, "rtl": 0}
+    ltr = rtl_count = 0
     for text in _texts(inlines):
-        for ch in text:
-            kind = unicodedata.bidirectional(ch)
-            if kind == "L":
-                counts["ltr"] += 1
-            elif kind in ("R", "AL"):
-                counts["rtl"] += 1
-    other = "ltr" if rtl else "rtl"
-    if counts[other] <= counts[own]:
+        a, b = _strong_counts(text)
+        ltr += a
+        rtl_count += b
+    own, other = (rtl_count, ltr) if rtl else (ltr, rtl_count)
+    if other <= own:
         return inlines
-    return [{"t": "Str", "c": _ISOLATE[other]}, *inlines, {"t": "Str", "c": _POP}]
+    other_dir = "ltr" if rtl else "rtl"
+    return [{"t": "Str", "c": _ISOLATE[other_dir]}, *inlines, {"t": "Str", "c": _POP}]
+
+
+@lru_cache(maxsize=65536)
+def _strong_counts(text: str) -> tuple[int, int]:
+    """How many strong left-to-right and right-to-left characters a word has (words repeat: cached)."""
+    ltr = rtl = 0
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            ltr += 1
+        elif kind in ("R", "AL"):
+            rtl += 1
+    return ltr, rtl
 
 
 def _texts(node):
