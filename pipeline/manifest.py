@@ -1,12 +1,14 @@
 """What each output was built from: content hashes of its inputs, kept between runs.
 
-Decisions are made on content (never modification times), so a fresh clone or a
-`git checkout` rebuilds exactly what changed. Everything lives under .cache/.
+Decisions are made on content, so a fresh clone or a `git checkout` rebuilds exactly
+what changed; a file's size and modification time only stand for a hash already taken
+of it (`stat_digest`, `Manifest.output_digest`). Everything lives under .cache/.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +16,8 @@ from pathlib import Path
 from .files import write_atomic
 
 MANIFEST = "manifest.json"
+# Outputs modified less than this long ago are hashed, never trusted to their size and time.
+RACY_NS = 2_000_000_000
 
 
 def digest(*parts: bytes | str) -> str:
@@ -86,9 +90,28 @@ class Manifest:
         changed = [k for k in inputs if old["inputs"].get(k) != inputs[k]]
         if changed:
             return ", ".join(changed) + " changed"
-        if file_digest(out_dir / rel) != old.get("output"):
+        if self.output_digest(out_dir / rel) != old.get("output"):
             return "output missing or edited"
         return None
+
+    def output_digest(self, path: Path) -> str:
+        """`file_digest` of a built output, from `stamps` while its size and modification time are
+        those recorded. A stamp is only taken of a file modified at least RACY_NS before: an edit made
+        in the same clock tick as the write it follows cannot hide behind an unchanged time."""
+        try:
+            st = path.stat()
+        except OSError:
+            return "-"
+        key = str(path)
+        known = self.stamps.get(key)
+        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            return known[2]
+        value = file_digest(path)
+        if time.time_ns() - st.st_mtime_ns > RACY_NS:
+            self.stamps[key] = [st.st_size, st.st_mtime_ns, value]
+        else:
+            self.stamps.pop(key, None)
+        return value
 
     def record(self, rel: str, inputs: dict[str, str], output: bytes) -> None:
         self.outputs[rel] = {"inputs": inputs, "output": digest(output)}

@@ -1,12 +1,14 @@
 """Incremental and parallel publishing: the right outputs rebuilt, equal to a clean build."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline import publish as publish_module
+from pipeline.manifest import Manifest
 from pipeline.publish import publish
 
 SLUG = "2026-01-26-protect-civilians"
@@ -76,6 +78,29 @@ def test_config_or_deleted_output_rebuilds_what_depends_on_it(project: Path):
     config = project / "project.yaml"
     config.write_text(config.read_text() + "\n# a comment\n")
     assert len(run(project).rebuilt) == 12
+
+
+def test_an_output_stamped_by_size_and_time_is_still_rebuilt_when_edited(project: Path):
+    run(project)
+    html = project / f"out/en/{SLUG}.html"
+    old = html.stat().st_mtime_ns - 10**10   # as if written 10 s ago: old enough to be stamped
+    for path in (project / "out").rglob("*"):
+        os.utime(path, ns=(old, old))
+    assert run(project).rebuilt == []        # hashed once more, then stamped
+    assert str(html) in Manifest.load(project / ".cache").stamps
+    assert run(project).rebuilt == []        # taken from the stamps
+    text = html.read_bytes()
+    html.write_bytes(text.replace(b"<html", b"<HTML", 1))   # same size, a new modification time
+    report = run(project)
+    assert report.rebuilt == [(f"en/{SLUG}.html", "output missing or edited")]
+    assert html.read_bytes() == text
+
+
+def test_a_just_written_output_is_never_stamped(project: Path):
+    run(project)
+    run(project)
+    manifest = Manifest.load(project / ".cache")
+    assert not any(key.startswith(str(project / "out")) for key in manifest.stamps)
 
 
 def test_parallel_build_is_byte_identical_to_serial(project: Path, tmp_path: Path):
