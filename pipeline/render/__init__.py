@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import tempfile
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..config import Config
 from ..locale import Language
@@ -19,6 +18,9 @@ from .docx import docx_error, docx_request, finish_docx
 from .fonts import Fonts, resolve_fonts
 from .html import Alternate, description, html_page, html_request, render_index
 from .pdf import checked_source, typesetter, typst_error, typst_request
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 FORMATS = ("html", "docx", "pdf")
 
@@ -195,6 +197,9 @@ class Builder:
             return
         # spawn, not fork: a forked copy of a process that already ran Typst (its thread pool)
         # can deadlock; each worker starts clean and loads the fonts once.
+        import multiprocessing   # (here: a small rebuild renders in-process and needs neither import)
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_worker,
                                          initargs=(self.fonts, self.word_fonts))
