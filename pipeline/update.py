@@ -109,7 +109,7 @@ class Sources:
         self.folder = cache / "extract" if cache is not None else None
         self.index: dict[str, tuple] = {}   # slug -> (key, title, date) as stored
         self.keys: dict[str, str] = {}      # slug -> key of the file read in this run
-        self._changed = False
+        self._changed = False               # a statement's cache file was written
         if self.folder is not None:
             try:
                 stored_code, index = pickle.loads((self.folder / "index.pickle").read_bytes())
@@ -152,23 +152,31 @@ class Sources:
             return parts
         return load
 
+    def save_one(self, x: Extracted) -> tuple:
+        """Keep what was made of this statement if its file changed; its index entry."""
+        old = self.index.get(x.slug)
+        if old is not None and old[0] == x.key:
+            return old
+        write_atomic(self.folder / f"{x.slug}.pickle",
+                     pickle.dumps((code_digest(), x.key, x.statement, x.texts, x.segments),
+                                  protocol=pickle.HIGHEST_PROTOCOL))
+        self.index[x.slug] = (x.key, x.title, x.statement.date)
+        self._changed = True
+        return self.index[x.slug]
+
+    def let_go(self, x: Extracted, pandoc: Pandoc) -> None:
+        """Saved, then forgotten: its Statement, texts and segments are read again if asked for."""
+        if self.folder is None or not x.key or callable(x._parts):
+            return
+        key, title, date = self.save_one(x)
+        x._parts = self.parts(Known(x.statement.path, x.slug, title, date, key), pandoc)
+
     def save(self, extracted: list[Extracted]) -> None:
         """Keep what was made of the files that changed."""
         if self.folder is None:
             return
-        index = {}
-        for x in extracted:
-            old = self.index.get(x.slug)
-            if not x.key:
-                continue
-            if old is None or old[0] != x.key:
-                write_atomic(self.folder / f"{x.slug}.pickle",
-                             pickle.dumps((code_digest(), x.key, x.statement, x.texts, x.segments),
-                                          protocol=pickle.HIGHEST_PROTOCOL))
-                index[x.slug] = (x.key, x.title, x.statement.date)
-            else:
-                index[x.slug] = old
-        if index != self.index:
+        index = {x.slug: self.save_one(x) for x in extracted if x.key}
+        if self._changed or index != self.index:
             write_atomic(self.folder / "index.pickle",
                          pickle.dumps((code_digest(), index), protocol=pickle.HIGHEST_PROTOCOL))
             self.index = index
@@ -361,9 +369,12 @@ class _Digests:
 
 
 def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
-                   memory: bool = True) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
+                   memory: bool = True, keep: bool = True) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
     """Read config and sources, then bring every .pot and .po up to date (only say which
-    would change with dry_run). What did not change since the last run is taken from .cache/."""
+    would change with dry_run). What did not change since the last run is taken from .cache/.
+
+    With keep=False (the update command), a statement's segments are saved in .cache/ and let go
+    once its catalogues are done: the Extracted returned read them again if asked."""
     from .pandoc import shared
 
     config = load_config(root)
@@ -380,6 +391,8 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
     ready = extract(statements, pandoc, cache=cache / "extract", sources=sources)
+    if not keep and not dry_run:
+        ready = _letting_go(ready, sources, pandoc)
     report = update_catalogues(config, ready, dry_run=dry_run, state=manifest.extra, memory=reuse,
                                digests=digests, seen=extracted)
     sources.save(extracted)
@@ -389,6 +402,12 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
         digests.save()
         manifest.save()
     return config, extracted, report, manifest
+
+
+def _letting_go(stream: Iterable[Extracted], sources: Sources, pandoc: Pandoc) -> Iterator[Extracted]:
+    for x in stream:
+        yield x   # resumed once the caller is done with x
+        sources.let_go(x, pandoc)
 
 
 def update_catalogues(config: Config, extracted: Iterable[Extracted], *, memory=None,
