@@ -6,6 +6,7 @@ import gettext
 import os
 import pickle
 import re
+import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
@@ -346,14 +347,20 @@ def _polib_problem(path: Path, text: str) -> Problem:
 Reusable = dict  # context -> {msgid: usable translation}: what one catalogue offers the memory
 
 
+# The translation memory's index is written whole once more than this many catalogues
+# (or an eighth of them) changed since it last was.
+RECENT, RECENT_MAX = ".recent", 16
+
+
 class Memory:
     """What translators already wrote in other statements' catalogues, per language.
 
     Organisation names and stock phrases recur from statement to statement: `update`
     pre-fills an exact match and offers a close one as fuzzy. Only usable translations
     (translated, not fuzzy) are ever reused. The catalogues are read on first use; with a
-    cache folder, what each catalogue offers is kept there by the catalogue's content hash
-    (`record` adds what update just wrote), so only a catalogue changed by hand is read again.
+    cache folder, what each catalogue offers is kept there by the catalogue's content hash, in
+    one index per language (<lang>.pickle; `record` adds what update just wrote, `save` writes
+    it), so only a catalogue changed by hand is read again.
     """
 
     def __init__(self, paths_by_language: dict[str, list[Path]], reader=None, *,
@@ -363,22 +370,51 @@ class Memory:
         self._digest = digest
         self._cache = cache if digest is not None else None
         self._loaded: dict[str, dict[str | None, dict[str, str]]] = {}
+        # Per language, what each catalogue offers by its file name: (content hash, pickled offer).
+        # Kept pickled: loading and saving the index costs little more than its bytes, and an
+        # offer is only unpickled when the memory is consulted. Only what changed in this run
+        # stays in memory; the whole index is read when the memory is first consulted, and again
+        # when it is written whole.
+        self._recent: dict[str, dict[str, tuple[str, bytes]]] = {}  # changed since <lang>.pickle
+        self._dirty: set[str] = set()
+        self._ids: dict[str, str] = {}  # one string for a msgid all languages have
 
-    def _spot(self, lang: str, path: Path) -> Path:
-        # One small file per catalogue: an edit rewrites one, not the language's whole memory.
-        return self._cache / lang / f"{path.stem}.pickle"
+    def _spot(self, lang: str, part: str = "") -> Path:
+        # One index per language, <lang>.pickle, and what changed since it was written,
+        # <lang>.recent.pickle: an edit rewrites the small file, not the whole index.
+        return self._cache / f"{lang}{part}.pickle"
 
-    def _offer(self, lang: str, path: Path) -> Reusable:
+    def _load(self, spot: Path) -> dict:
+        try:
+            stored_code, stored = pickle.loads(spot.read_bytes())
+            if stored_code == code_digest() and isinstance(stored, dict):
+                return stored
+        except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+            pass
+        return {}
+
+    def _recent_of(self, lang: str) -> dict[str, tuple[str, bytes]]:
+        if lang not in self._recent:
+            self._recent[lang] = self._load(self._spot(lang, RECENT))
+        return self._recent[lang]
+
+    def _whole(self, lang: str) -> dict[str, tuple[str, bytes]]:
+        # Every entry carries the content hash of its catalogue: one left over from an
+        # interrupted save is never taken for the catalogue as it now is.
+        index = self._load(self._spot(lang))
+        index.update(self._recent_of(lang))
+        return index
+
+    def _offer(self, lang: str, path: Path, index: dict[str, tuple[str, bytes]]) -> Reusable:
         if self._cache is None:
             return self._read(path)
         key = self._digest(path)
-        spot = self._spot(lang, path)
-        try:
-            stored_code, stored_key, offer = pickle.loads(spot.read_bytes())
-            if stored_code == code_digest() and stored_key == key:
-                return offer
-        except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
-            pass
+        known = index.get(path.stem)
+        if known is not None and known[0] == key:
+            try:
+                return pickle.loads(known[1])
+            except (pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+                pass
         offer = self._read(path)
         self.record(lang, path, key, offer)
         return offer
@@ -393,19 +429,43 @@ class Memory:
     def _language(self, lang: str) -> dict[str | None, dict[str, str]]:
         if lang not in self._loaded:
             known: dict[str | None, dict[str, str]] = {}
+            index = self._whole(lang) if self._cache is not None else {}
+            ids = self._ids
             for path in self._paths.get(lang, []):
-                for context, texts in self._offer(lang, path).items():
+                for context, texts in self._offer(lang, path, index).items():
                     mine = known.setdefault(context, {})
                     for msgid, msgstr in texts.items():
-                        mine.setdefault(msgid, msgstr)
+                        if msgid not in mine:
+                            mine[ids.setdefault(msgid, msgid)] = msgstr
             self._loaded[lang] = known
         return self._loaded[lang]
 
     def record(self, lang: str, path: Path, key: str, offer: Reusable) -> None:
         """What the catalogue `path` (content hash `key`) offers, as update just wrote it."""
         if self._cache is not None:
-            write_atomic(self._spot(lang, path),
-                         pickle.dumps((code_digest(), key, offer), protocol=pickle.HIGHEST_PROTOCOL))
+            entry = (key, pickle.dumps(offer, protocol=pickle.HIGHEST_PROTOCOL))
+            self._recent_of(lang)[path.stem] = entry
+            self._dirty.add(lang)
+
+    def save(self) -> None:
+        """Write what changed: in <lang>.recent.pickle while that stays small next to the whole
+        index, otherwise the whole index again (catalogues gone are dropped from it)."""
+        self._loaded.clear()  # no longer needed; the whole index may have to be read
+        for lang in sorted(self._dirty):
+            current = {p.stem for p in self._paths.get(lang, [])}
+            recent = {stem: v for stem, v in self._recent[lang].items() if stem in current}
+            if len(recent) > max(RECENT_MAX, len(current) // 8):
+                index = {stem: v for stem, v in self._whole(lang).items() if stem in current}
+                write_atomic(self._spot(lang), pickle.dumps((code_digest(), index),
+                                                            protocol=pickle.HIGHEST_PROTOCOL))
+                recent = {}
+            write_atomic(self._spot(lang, RECENT), pickle.dumps((code_digest(), recent),
+                                                                protocol=pickle.HIGHEST_PROTOCOL))
+            self._recent[lang] = recent
+            stale = self._cache / lang  # one file per catalogue, as versions before the index kept it
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+        self._dirty.clear()
 
     def exact(self, lang: str, key: Key) -> str | None:
         """The translation of exactly this text in another statement, if any."""

@@ -77,7 +77,7 @@ def _update(root: Path, args) -> int:
 
     # Every catalogue update did not rewrite is as a previous run left it, and was read then:
     # only the problems found on the way are news.
-    _, _, report, _ = update_project(root, memory=not args.no_memory)
+    _, _, report, _ = update_project(root, memory=not args.no_memory, keep=False)
     for path in report.written:
         print(f"updated {path.relative_to(root)}")
     for problem in report.warnings + report.problems:

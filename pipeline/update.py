@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
+import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -28,24 +30,51 @@ _CREATED = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"$', re.M)
 CHUNK = 8
 
 
-@dataclass(frozen=True, eq=False)
 class Extracted:
-    """A statement with its segments; its parsed body (pandoc AST) is fetched on demand."""
+    """A statement with its segments; its parsed body (pandoc AST) is fetched on demand.
 
-    statement: Statement
-    texts: tuple[str, ...]  # Markdown of each slot of the body, in slot order
-    segments: tuple[Segment, ...]
-    key: str = ""  # hash of the source file and the pipeline's code it was extracted with
-    body: dict | Callable[[], dict] = field(default_factory=dict, repr=False)
+    One update found unchanged (`Extracted.cached`) knows only its slug, title and key: the
+    Statement, slot texts and segments are read from .cache/ the first time they are asked for.
+    """
+
+    def __init__(self, statement: Statement, texts: tuple[str, ...], segments: tuple[Segment, ...],
+                 key: str = "", body: dict | Callable[[], dict] | None = None) -> None:
+        self._parts: tuple | Callable[[], tuple] = (statement, tuple(texts), tuple(segments))
+        self.slug, self.title = statement.slug, statement.title
+        self.key = key  # hash of the source file and the pipeline's code it was extracted with
+        self.body = body if body is not None else {}
+
+    @classmethod
+    def cached(cls, slug: str, title: str, key: str, parts: Callable[[], tuple],
+               body: Callable[[], dict]) -> "Extracted":
+        x = cls.__new__(cls)
+        x._parts, x.slug, x.title, x.key, x.body = parts, slug, title, key, body
+        return x
+
+    def _loaded(self) -> tuple:
+        if callable(self._parts):
+            self._parts = self._parts()
+        return self._parts
 
     @property
-    def slug(self) -> str:
-        return self.statement.slug
+    def statement(self) -> Statement:
+        return self._loaded()[0]
+
+    @property
+    def texts(self) -> tuple[str, ...]:  # Markdown of each slot of the body, in slot order
+        return self._loaded()[1]
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return self._loaded()[2]
 
     @property
     def ast(self) -> dict:
         """The parsed body as pandoc JSON (read again from .cache/ on each use when it lives there)."""
         return self.body() if callable(self.body) else self.body
+
+    def __repr__(self) -> str:
+        return f"Extracted({self.slug!r}, key={self.key!r})"
 
 
 @dataclass
@@ -55,69 +84,117 @@ class UpdateReport:
     problems: list[Problem] = field(default_factory=list)  # catalogues that could not be read
 
 
-class Sources:
-    """What was made of each source file last time (.cache/extract/<slug>.pickle), by the file's hash.
+@dataclass(frozen=True)
+class Known:
+    """A source file whose bytes are those update saw last time: what read_statements needs to
+    sort it, and where the rest is (.cache/extract/<slug>.pickle), read only if asked for."""
 
-    An unchanged statement is neither validated again nor sent to pandoc: its Statement,
-    slot texts and segments come from here, its AST from .cache/extract/<slug>.json.
+    path: Path
+    slug: str
+    title: str
+    date: object  # datetime.date | None
+    key: str
+
+
+class Sources:
+    """What was made of each source file last time, by the file's hash.
+
+    .cache/extract/index.pickle says, for every statement, the hash of its file, its title and
+    date; .cache/extract/<slug>.pickle holds its Statement, slot texts and segments. An unchanged
+    statement is neither validated again nor sent to pandoc, and its own cache file is not even
+    read unless something asks for more than its title (`Extracted.cached`).
     """
 
     def __init__(self, cache: Path | None) -> None:
         self.folder = cache / "extract" if cache is not None else None
-        self.known: dict[str, tuple] = {}   # slug -> (key, Statement, texts, segments) as stored
+        self.index: dict[str, tuple] = {}   # slug -> (key, title, date) as stored
         self.keys: dict[str, str] = {}      # slug -> key of the file read in this run
+        self._changed = False               # a statement's cache file was written
+        if self.folder is not None:
+            try:
+                stored_code, index = pickle.loads((self.folder / "index.pickle").read_bytes())
+                if stored_code == code_digest() and isinstance(index, dict):
+                    self.index = index
+            except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+                pass
 
-    def read(self, path: Path) -> Statement:
-        """read_statement, or the Statement of the same bytes from last time."""
+    def read(self, path: Path) -> Statement | Known:
+        """read_statement, or what is known of the same bytes from last time."""
         try:
             key = digest(code_digest(), path.read_bytes())
         except OSError:
             return read_statement(path)  # which says what is wrong
         self.keys[path.stem] = key
-        hit = self._stored(path.stem)
-        if hit is not None and hit[0] == key:
-            return hit[1] if hit[1].path == path else replace(hit[1], path=path)
+        hit = self.index.get(path.stem)
+        if hit is not None and hit[0] == key and self.folder is not None \
+                and (self.folder / f"{path.stem}.pickle").exists():
+            return Known(path, path.stem, hit[1], hit[2], key)
         return read_statement(path)
 
-    def _stored(self, slug: str) -> tuple | None:
-        if self.folder is None:
-            return None
-        try:
-            stored_code, *hit = pickle.loads((self.folder / f"{slug}.pickle").read_bytes())
-        except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
-            return None
-        if stored_code != code_digest():
-            return None
-        self.known[slug] = tuple(hit)
-        return self.known[slug]
+    def parts(self, known: Known, pandoc: Pandoc) -> Callable[[], tuple]:
+        """A loader of (Statement, texts, segments) of an unchanged statement; should its cache
+        file be unreadable by then, the statement is read and parsed again, and the file rewritten."""
+        def load() -> tuple:
+            try:
+                stored_code, key, statement, texts, segments = pickle.loads(
+                    (self.folder / f"{known.slug}.pickle").read_bytes())
+                if stored_code == code_digest() and key == known.key:
+                    if statement.path != known.path:
+                        statement = replace(statement, path=known.path)
+                    return statement, texts, segments
+            except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+                pass
+            statement = read_statement(known.path)
+            [(ast, texts)] = _parse([statement], pandoc)
+            parts = statement, tuple(texts), tuple(statement_segments(statement, ast, texts))
+            write_atomic(self.folder / f"{known.slug}.pickle",
+                         pickle.dumps((code_digest(), known.key, *parts), protocol=pickle.HIGHEST_PROTOCOL))
+            return parts
+        return load
 
-    def cached(self, statement: Statement) -> tuple[tuple[str, ...], tuple[Segment, ...]] | None:
-        hit = self.known.get(statement.slug)
-        key = self.keys.get(statement.slug)
-        return (hit[2], hit[3]) if hit is not None and key is not None and hit[0] == key else None
+    def save_one(self, x: Extracted) -> tuple:
+        """Keep what was made of this statement if its file changed; its index entry."""
+        old = self.index.get(x.slug)
+        if old is not None and old[0] == x.key:
+            return old
+        write_atomic(self.folder / f"{x.slug}.pickle",
+                     pickle.dumps((code_digest(), x.key, x.statement, x.texts, x.segments),
+                                  protocol=pickle.HIGHEST_PROTOCOL))
+        self.index[x.slug] = (x.key, x.title, x.statement.date)
+        self._changed = True
+        return self.index[x.slug]
+
+    def let_go(self, x: Extracted, pandoc: Pandoc) -> None:
+        """Saved, then forgotten: its Statement, texts and segments are read again if asked for."""
+        if self.folder is None or not x.key or callable(x._parts):
+            return
+        key, title, date = self.save_one(x)
+        x._parts = self.parts(Known(x.statement.path, x.slug, title, date, key), pandoc)
 
     def save(self, extracted: list[Extracted]) -> None:
         """Keep what was made of the files that changed."""
         if self.folder is None:
             return
-        for x in extracted:
-            old = self.known.get(x.slug)
-            if x.key and (old is None or old[0] != x.key):
-                write_atomic(self.folder / f"{x.slug}.pickle",
-                             pickle.dumps((code_digest(), x.key, x.statement, x.texts, x.segments),
-                                          protocol=pickle.HIGHEST_PROTOCOL))
+        index = {x.slug: self.save_one(x) for x in extracted if x.key}
+        if self._changed or index != self.index:
+            write_atomic(self.folder / "index.pickle",
+                         pickle.dumps((code_digest(), index), protocol=pickle.HIGHEST_PROTOCOL))
+            self.index = index
 
 
-def _body_loader(path: Path, key: str, statement: Statement, pandoc: Pandoc) -> Callable[[], dict]:
+def _body_loader(path: Path, statement: Statement | Callable[[], Statement],
+                 pandoc: Pandoc) -> Callable[[], dict]:
     """The AST of a statement from .cache/extract/<slug>.json, parsed again if that is gone."""
     def load() -> dict:
+        s = statement() if callable(statement) else statement
+        key = digest(code_digest(), s.body)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("key") == key:
                 return data["ast"]
         except (OSError, ValueError):
             pass
-        [(ast, texts)] = _parse([statement], pandoc)
+        [(ast, texts)] = _parse([s], pandoc)
         write_atomic(path, json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
         return ast
     return load
@@ -152,12 +229,11 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
     done: dict[int, Extracted] = {}
     todo: list[int] = []
     for i, s in enumerate(statements):
-        key = digest(code_digest(), s.body)
-        known = sources.cached(s) if sources is not None and cache is not None else None
-        if known is not None:
-            done[i] = Extracted(s, known[0], known[1], sources.keys[s.slug],
-                                _body_loader(cache / f"{s.slug}.json", key, s, pandoc))
+        if isinstance(s, Known):
+            x = done[i] = Extracted.cached(s.slug, s.title, s.key, sources.parts(s, pandoc), lambda: {})
+            x.body = _body_loader(cache / f"{s.slug}.json", lambda x=x: x.statement, pandoc)
             continue
+        key = digest(code_digest(), s.body)
         if cache is not None:
             try:
                 data = json.loads((cache / f"{s.slug}.json").read_text(encoding="utf-8"))
@@ -202,7 +278,7 @@ def _extracted(s: Statement, ast: dict, texts: list[str], sources: Sources | Non
                key: str, pandoc: Pandoc) -> Extracted:
     segments = tuple(statement_segments(s, ast, texts))
     source_key = sources.keys.get(s.slug, "") if sources is not None else ""
-    body = _body_loader(cache / f"{s.slug}.json", key, s, pandoc) if cache is not None else ast
+    body = _body_loader(cache / f"{s.slug}.json", s, pandoc) if cache is not None else ast
     return Extracted(s, tuple(texts), segments, source_key, body)
 
 
@@ -232,25 +308,73 @@ def _created_of(text: str) -> str | None:
 
 
 class _Digests:
-    """Content hashes of the files of locales/, each read once per run (and known after a write)."""
+    """Content hashes of the files of locales/, each read once per run (and known after a write).
 
-    def __init__(self) -> None:
+    With a cache folder, a file's hash is kept in .cache/hashes.pickle with the file's size,
+    modification and change times and inode, and taken from there while all four are unchanged:
+    an update no longer reads every catalogue to learn that none changed. As in git's index, a
+    stamp is not trusted when the file was modified within `RACY` seconds before the stamp was
+    taken (a later write in the same time-stamp granule would go unnoticed).
+    """
+
+    RACY = 2.0
+
+    def __init__(self, cache: Path | None = None) -> None:
         self._known: dict[Path, str] = {}
+        self._file = cache / "hashes.pickle" if cache is not None else None
+        self._stamps: dict[str, tuple] = {}   # path -> (size, mtime_ns, ctime_ns, inode, hash, taken_ns)
+        self._changed = False
+        if self._file is not None:
+            try:
+                stored_code, self._stamps = pickle.loads(self._file.read_bytes())
+                if stored_code != code_digest() or not isinstance(self._stamps, dict):
+                    self._stamps = {}
+            except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+                self._stamps = {}
 
     def __call__(self, path: Path) -> str:
         found = self._known.get(path)
         if found is None:
-            found = self._known[path] = file_digest(path)
+            found = self._known[path] = self._hash(path)
         return found
+
+    def _hash(self, path: Path) -> str:
+        if self._file is None:
+            return file_digest(path)
+        key = str(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            self._stamps.pop(key, None)
+            return "-"
+        now = time.time_ns()
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        old = self._stamps.get(key)
+        if old is not None and old[:4] == stamp and max(stamp[1], stamp[2]) + self.RACY * 1e9 < old[5]:
+            return old[4]
+        value = file_digest(path)
+        self._stamps[key] = stamp + (value, now)
+        self._changed = True
+        return value
 
     def wrote(self, path: Path, text: str) -> None:
         self._known[path] = digest(text)
+        self._stamps.pop(str(path), None)  # hashed again (from its bytes) when next asked
+        self._changed = True
+
+    def save(self) -> None:
+        if self._file is not None and self._changed:
+            write_atomic(self._file, pickle.dumps((code_digest(), self._stamps),
+                                                  protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
-                   memory: bool = True) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
+                   memory: bool = True, keep: bool = True) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
     """Read config and sources, then bring every .pot and .po up to date (only say which
-    would change with dry_run). What did not change since the last run is taken from .cache/."""
+    would change with dry_run). What did not change since the last run is taken from .cache/.
+
+    With keep=False (the update command), a statement's segments are saved in .cache/ and let go
+    once its catalogues are done: the Extracted returned read them again if asked."""
     from .pandoc import shared
 
     config = load_config(root)
@@ -260,19 +384,30 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
     sources = Sources(cache)
     statements = read_statements(config.source_dir, read=sources.read)
     extracted: list[Extracted] = []   # filled as update goes: pandoc reads the next while one is merged
-    digests = _Digests()
+    digests = _Digests(None if dry_run else cache)
     reuse = None
     if memory:
         paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
     ready = extract(statements, pandoc, cache=cache / "extract", sources=sources)
+    if not keep and not dry_run:
+        ready = _letting_go(ready, sources, pandoc)
     report = update_catalogues(config, ready, dry_run=dry_run, state=manifest.extra, memory=reuse,
                                digests=digests, seen=extracted)
     sources.save(extracted)
     if not dry_run:
+        if reuse is not None:
+            reuse.save()
+        digests.save()
         manifest.save()
     return config, extracted, report, manifest
+
+
+def _letting_go(stream: Iterable[Extracted], sources: Sources, pandoc: Pandoc) -> Iterator[Extracted]:
+    for x in stream:
+        yield x   # resumed once the caller is done with x
+        sources.let_go(x, pandoc)
 
 
 def update_catalogues(config: Config, extracted: Iterable[Extracted], *, memory=None,
@@ -290,7 +425,7 @@ def update_catalogues(config: Config, extracted: Iterable[Extracted], *, memory=
     seen = [] if seen is None else seen
     for x in extracted:
         seen.append(x)
-        _update_one(config, x.slug, x.statement.title, x.key or digest(repr(x.segments)),
+        _update_one(config, x.slug, x.title, x.key or digest(repr(x.segments)),
                     lambda x=x: catalog.template_entries(x.segments, f"source/{x.slug}.md"),
                     report, memory, dry_run, state, digests)
     ui_template = ui_entries()
@@ -383,6 +518,9 @@ def _update_one(config: Config, slug: str, title: str, template: str, make_entri
 
 def _state_key(root: Path, path: Path) -> str:
     """Paths relative to the project: a copied or moved project keeps its state."""
+    text, prefix = str(path), str(root) + os.sep
+    if text.startswith(prefix):  # as path.relative_to(root).as_posix(), for a fraction of the cost
+        return "update:" + text[len(prefix):].replace(os.sep, "/")
     try:
         return "update:" + path.relative_to(root).as_posix()
     except ValueError:

@@ -195,7 +195,7 @@ def test_unchanged_project_asks_pandoc_nothing_even_when_moved(project: Path, tm
 
 def test_memory_sees_a_catalogue_edited_since_its_cache_was_made(project: Path):
     run_update(project)
-    assert list((project / ".cache/memory").glob("*/*.pickle")), "the memory's cache was not kept"
+    assert list((project / ".cache/memory").glob("*.pickle")), "the memory's cache was not kept"
     po_path = project / f"locales/ar/{SLUG}.po"
     po = polib.pofile(str(po_path))
     po.find("Investigate all violations committed by all parties.").msgstr = "تحقيق في كل الانتهاكات"
@@ -220,3 +220,87 @@ def test_a_statement_body_comes_back_from_the_cache_or_from_pandoc(project: Path
     (project / f".cache/extract/{SLUG}.json").unlink()
     assert x.ast == fresh.ast
     assert (project / f".cache/extract/{SLUG}.json").exists()
+
+
+def test_file_hashes_are_kept_only_while_the_file_is_untouched(tmp_path: Path):
+    import os
+    import pickle
+
+    from pipeline.manifest import digest
+    from pipeline.update import _Digests
+
+    cache, po = tmp_path / ".cache", tmp_path / "x.po"
+    po.write_text("abc", encoding="utf-8")
+    old = po.stat().st_mtime_ns - 10**10   # well before the stamps are taken: trusted
+    os.utime(po, ns=(old, old))
+    first = _Digests(cache)
+    assert first(po) == digest(b"abc")
+    first.save()
+    stamps = pickle.loads((cache / "hashes.pickle").read_bytes())[1]
+    assert stamps[str(po)][4] == digest(b"abc")
+
+    po.write_text("xyz", encoding="utf-8")   # same size, same modification time: the change time tells
+    os.utime(po, ns=(old, old))
+    assert _Digests(cache)(po) == digest(b"xyz")
+
+    # A stamp taken within two seconds of the file's last change is not trusted.
+    stamps = pickle.loads((cache / "hashes.pickle").read_bytes())[1]
+    st = po.stat()
+    stamps[str(po)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, "stale", st.st_ctime_ns + 10**9)
+    (cache / "hashes.pickle").write_bytes(pickle.dumps((pickle.loads((cache / "hashes.pickle").read_bytes())[0], stamps)))
+    assert _Digests(cache)(po) == digest(b"xyz")
+    stamps[str(po)] = stamps[str(po)][:5] + (st.st_ctime_ns + 3 * 10**9,)
+    (cache / "hashes.pickle").write_bytes(pickle.dumps((pickle.loads((cache / "hashes.pickle").read_bytes())[0], stamps)))
+    assert _Digests(cache)(po) == "stale"   # proof the stamp is used when it may be
+
+
+def test_an_edit_reads_nothing_cached_of_the_unchanged_statements(real_project: Path, tmp_path: Path,
+                                                                  monkeypatch):
+    from pipeline.update import update_project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    run_update(real_project)
+    sources = sorted((real_project / "source").glob("*.md"))
+    edited, others = sources[1], [p for p in sources if p != sources[1]]
+    for p in others:  # were any of these read, it would be noticed and written again
+        (real_project / f".cache/extract/{p.stem}.pickle").write_bytes(b"not a pickle")
+    edited.write_text(edited.read_text(encoding="utf-8").replace(" the ", " the very ", 1), encoding="utf-8")
+    _, extracted, report, _ = update_project(real_project)
+    assert report.problems == []
+    assert all((real_project / f".cache/extract/{p.stem}.pickle").read_bytes() == b"not a pickle" for p in others)
+    assert relative(real_project) == clean_update(real_project, tmp_path)
+
+    # Asked for more than its title, an unchanged statement whose cache is unreadable is read again.
+    from pipeline.source import read_statement
+    x = next(x for x in extracted if x.slug == others[0].stem)
+    assert x.statement == read_statement(others[0])
+    assert x.segments and x.texts
+    assert (real_project / f".cache/extract/{others[0].stem}.pickle").read_bytes() != b"not a pickle"
+
+
+def test_memory_index_rewrites_only_what_changed_and_sees_it(tmp_path: Path):
+    from pipeline.catalog import RECENT_MAX, Memory
+
+    cache = tmp_path / "memory"
+    n = 8 * (RECENT_MAX + 2)
+    paths = {"ar": [tmp_path / f"s{i:03d}.po" for i in range(n)]}
+    keys = {p: f"k{i}" for i, p in enumerate(paths["ar"])}
+
+    def unread(path):
+        raise AssertionError(f"{path} was read although the memory knew it")
+
+    first = Memory(paths, unread, digest=keys.__getitem__, cache=cache)
+    for i, p in enumerate(paths["ar"]):
+        first.record("ar", p, keys[p], {None: {f"text {i}": f"نص {i}"}})
+    first.save()
+    whole = (cache / "ar.pickle").read_bytes()
+
+    keys[paths["ar"][3]] = "changed"
+    second = Memory(paths, unread, digest=keys.__getitem__, cache=cache)
+    second.record("ar", paths["ar"][3], "changed", {None: {"text 3": "جديد"}})
+    second.save()
+    assert (cache / "ar.pickle").read_bytes() == whole   # only the small file was written
+
+    third = Memory(paths, unread, digest=keys.__getitem__, cache=cache)
+    assert third.exact("ar", (None, "text 3")) == "جديد"
+    assert third.exact("ar", (None, f"text {n - 1}")) == f"نص {n - 1}"
