@@ -2,12 +2,13 @@
 
 Decisions are made on content, so a fresh clone or a `git checkout` rebuilds exactly
 what changed; a file's size and modification time only stand for a hash already taken
-of it (`stat_digest`, `Manifest.output_digest`). Everything lives under .cache/.
+of it (`stat_digest`). Everything lives under .cache/.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,20 +40,25 @@ def file_digest(path: Path) -> str:
 
 
 def stat_digest(path: Path, stamps: dict | None = None) -> str:
-    """`file_digest`, taken from `stamps` (path -> [size, mtime_ns, hash]) while the file's size and
-    modification time are those recorded: large files that never change are not re-read every run."""
+    """`file_digest`, taken from `stamps` (path -> [size, mtime_ns, ctime_ns, inode, hash, hashed_ns])
+    while the file's size, times and inode are those recorded, so files that do not change are not
+    re-read every run. As in git's index, a stamp is not trusted when the file changed within
+    RACY_NS before it was hashed: a later write in the same time-stamp granule would not show."""
     if stamps is None:
         return file_digest(path)
-    try:
-        st = path.stat()
-    except OSError:
-        return "-"
     key = str(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        stamps.pop(key, None)
+        return "-"
+    now = time.time_ns()
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     known = stamps.get(key)
-    if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-        return known[2]
+    if known and list(known[:4]) == stamp and max(stamp[1], stamp[2]) + RACY_NS < known[5]:
+        return known[4]
     value = file_digest(path)
-    stamps[key] = [st.st_size, st.st_mtime_ns, value]
+    stamps[key] = stamp + [value, now]
     return value
 
 
@@ -71,7 +77,7 @@ class Manifest:
     path: Path
     outputs: dict[str, dict] = field(default_factory=dict)   # rel path -> {"inputs": {...}, "output": hash}
     extra: dict[str, str] = field(default_factory=dict)      # other keys: cached pages, update state
-    stamps: dict[str, list] = field(default_factory=dict)    # path -> [size, mtime_ns, hash] (stat_digest)
+    stamps: dict[str, list] = field(default_factory=dict)    # path -> stat_digest's stamp
 
     @classmethod
     def load(cls, cache_dir: Path) -> "Manifest":
@@ -90,28 +96,9 @@ class Manifest:
         changed = [k for k in inputs if old["inputs"].get(k) != inputs[k]]
         if changed:
             return ", ".join(changed) + " changed"
-        if self.output_digest(out_dir / rel) != old.get("output"):
+        if stat_digest(out_dir / rel, self.stamps) != old.get("output"):
             return "output missing or edited"
         return None
-
-    def output_digest(self, path: Path) -> str:
-        """`file_digest` of a built output, from `stamps` while its size and modification time are
-        those recorded. A stamp is only taken of a file modified at least RACY_NS before: an edit made
-        in the same clock tick as the write it follows cannot hide behind an unchanged time."""
-        try:
-            st = path.stat()
-        except OSError:
-            return "-"
-        key = str(path)
-        known = self.stamps.get(key)
-        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-            return known[2]
-        value = file_digest(path)
-        if time.time_ns() - st.st_mtime_ns > RACY_NS:
-            self.stamps[key] = [st.st_size, st.st_mtime_ns, value]
-        else:
-            self.stamps.pop(key, None)
-        return value
 
     def record(self, rel: str, inputs: dict[str, str], output: bytes) -> None:
         self.outputs[rel] = {"inputs": inputs, "output": digest(output)}

@@ -5,7 +5,6 @@ import json
 import os
 import pickle
 import re
-import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -16,7 +15,7 @@ from . import catalog, ui
 from .config import Config, load_config
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
-from .manifest import Manifest, code_digest, digest, file_digest
+from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
 from .pandoc import Pandoc, PandocError
 from .poformat import Entry
 from .segment import BODY_MARKDOWN, Segment, slot_texts, statement_segments
@@ -311,18 +310,14 @@ class _Digests:
     """Content hashes of the files of locales/, each read once per run (and known after a write).
 
     With a cache folder, a file's hash is kept in .cache/hashes.pickle with the file's size,
-    modification and change times and inode, and taken from there while all four are unchanged:
-    an update no longer reads every catalogue to learn that none changed. As in git's index, a
-    stamp is not trusted when the file was modified within `RACY` seconds before the stamp was
-    taken (a later write in the same time-stamp granule would go unnoticed).
+    modification and change times and inode (manifest.stat_digest): an update no longer reads
+    every catalogue to learn that none changed.
     """
-
-    RACY = 2.0
 
     def __init__(self, cache: Path | None = None) -> None:
         self._known: dict[Path, str] = {}
         self._file = cache / "hashes.pickle" if cache is not None else None
-        self._stamps: dict[str, tuple] = {}   # path -> (size, mtime_ns, ctime_ns, inode, hash, taken_ns)
+        self._stamps: dict[str, list] = {}   # path -> stat_digest's stamp
         self._changed = False
         if self._file is not None:
             try:
@@ -341,20 +336,9 @@ class _Digests:
     def _hash(self, path: Path) -> str:
         if self._file is None:
             return file_digest(path)
-        key = str(path)
-        try:
-            st = os.stat(path)
-        except OSError:
-            self._stamps.pop(key, None)
-            return "-"
-        now = time.time_ns()
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        old = self._stamps.get(key)
-        if old is not None and old[:4] == stamp and max(stamp[1], stamp[2]) + self.RACY * 1e9 < old[5]:
-            return old[4]
-        value = file_digest(path)
-        self._stamps[key] = stamp + (value, now)
-        self._changed = True
+        before = self._stamps.get(str(path))
+        value = stat_digest(path, self._stamps)
+        self._changed |= self._stamps.get(str(path)) is not before  # hashed again: save the new stamp
         return value
 
     def wrote(self, path: Path, text: str) -> None:
