@@ -31,6 +31,8 @@ def load_yaml(text: str, path: Path, *, first_line: int = 1) -> tuple[Any, dict[
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark else None
         what = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in what:  # PyYAML 6.0.4 and later stop here before Python's recursion limit
+            raise _too_deep(path, line or first_line) from None
         context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and start is not None and mark is not None and start.line != mark.line:
             what += f" {context} started on line {first_line + start.line}"  # where the mistake usually is
@@ -39,8 +41,7 @@ def load_yaml(text: str, path: Path, *, first_line: int = 1) -> tuple[Any, dict[
             "check the indentation and quote text that contains ':' or starts with a special character",
         )) from None
     except RecursionError:
-        raise PipelineError(Problem(Location(path, first_line), "this YAML is nested too deeply to be read",
-                                    "a statement's front matter and project.yaml need two or three levels")) from None
+        raise _too_deep(path, first_line) from None
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
@@ -59,8 +60,7 @@ def _index(node: Any, prefix: tuple, lines: dict[tuple, int], first_line: int, p
         return
     seen.add(id(node))
     if len(prefix) > 20:
-        raise PipelineError(Problem(Location(path, first_line + node.start_mark.line),
-                                    "this YAML is nested too deeply", "use at most a few levels of indentation"))
+        raise _too_deep(path, first_line + node.start_mark.line)
     lines.setdefault(prefix, first_line + node.start_mark.line)
     if isinstance(node, yaml.MappingNode):
         keys: dict[Any, int] = {}
@@ -78,6 +78,11 @@ def _index(node: Any, prefix: tuple, lines: dict[tuple, int], first_line: int, p
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _index(item, prefix + (i,), lines, first_line, path, seen)
+
+
+def _too_deep(path: Path, line: int) -> PipelineError:
+    return PipelineError(Problem(Location(path, line), "this YAML is nested too deeply to be read",
+                                 "a statement's front matter and project.yaml need two or three levels"))
 
 
 def line_of(lines: dict[tuple, int], *path: Any) -> int | None:
