@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -14,7 +13,6 @@ from .errors import PipelineError, Problem
 from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
 from .pandoc import Pandoc, shared
 from .progress import Progress, progress
-from .translate import translate
 from .update import UI, Extracted, UpdateReport, po_path, update_project
 
 EDITIONS = "editions"   # manifest.extra key: per "lang/slug", what the index lists of the last published edition
@@ -169,7 +167,7 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
         # A first build: start the render processes now, so that their start-up (imports,
         # fonts) overlaps the catalogue update below instead of delaying the first document.
-        builder = Builder(resolve_fonts(first), first.fonts, workers=jobs - 1)
+        builder = Builder(first, resolve_fonts(first), workers=jobs)
         builder.start()
     try:
         return _publish(root, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
@@ -180,14 +178,12 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
 
 # Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
 POOL_FROM = 3
-# As many documents to rebuild: restart pandoc first (a restart costs ~0.1 s, its grown heap ~100 MB).
-FRESH_PANDOC_FROM = 50
 
 
 def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
              log: Callable[[str], None]) -> PublishReport:
     from .lock import Staging
-    from .render import FORMATS, Builder, Renderer, Task, editions_index, index_entry
+    from .render import FORMATS, Builder, Job, Renderer, Task, editions_index, index_entry
 
     project = load_project(root, pandoc=pandoc, memory=memory)
     config, manifest = project.config, project.manifest
@@ -221,14 +217,14 @@ def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, mem
         if tasks:
             work.append((d, tasks))
 
-    if len(work) >= FRESH_PANDOC_FROM:
-        # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
-        # worker (started on the next request) renders in a fraction of that memory.
-        pandoc.close()
     alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
     if builder is None:
-        builder = Builder(renderer.fonts, config.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
+        builder = Builder(config, renderer.fonts, workers=jobs if len(work) >= POOL_FROM else 0)
         builder.start()
+    if builder.workers:
+        # The render processes have their own pandoc: this one's heap, grown to the size of the
+        # update's requests, is given back (a later request starts it again).
+        pandoc.close()
 
     built: dict[str, str] = {}   # rel -> hash of what was built
     with Staging(out) as staging, builder:
@@ -237,24 +233,14 @@ def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, mem
                 staging.put(t.rel, outputs[t.fmt])
                 built[t.rel] = digest(outputs[t.fmt])
 
-        # One statement x language at a time: translated here, written by pandoc in one request
-        # (on a thread: meanwhile the next document is translated), finished (Word fixes, Typst)
-        # on the render processes; nothing waits in memory.
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            sent: tuple[int, Future] | None = None
-            for i, (d, tasks) in enumerate(work):
-                cat = project.catalogues.get((d.extracted.slug, d.language.code))
-                doc = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code), pandoc,
-                                draft=d.draft)
-                send = renderer.prepare(doc, tuple(t.fmt for t in tasks), alternates[d.extracted.slug])
-                del doc
-                if sent is not None:
-                    for index, outputs in builder.submit(sent[0], sent[1].result()):
-                        keep(index, outputs)
-                sent = (i, writer.submit(send))
-            if sent is not None:
-                for index, outputs in builder.submit(sent[0], sent[1].result()):
-                    keep(index, outputs)
+        # One statement x language per job, translated and rendered on a render process:
+        # a few in flight at a time, so nothing waits in memory.
+        for i, (d, tasks) in enumerate(work):
+            slug, lang = d.extracted.slug, d.language.code
+            job = Job(d.extracted, d.language, project.catalogues.get((slug, lang)), project.ui.get(lang),
+                      d.draft, tuple(t.fmt for t in tasks), tuple(alternates[slug]))
+            for index, outputs in builder.submit(i, job, renderer):
+                keep(index, outputs)
         for index, outputs in builder.drain():
             keep(index, outputs)
 
