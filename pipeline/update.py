@@ -72,6 +72,12 @@ class Extracted:
         """The parsed body as pandoc JSON (read again from .cache/ on each use when it lives there)."""
         return self.body() if callable(self.body) else self.body
 
+    def editable_ast(self) -> dict:
+        """The parsed body, the caller's own to edit: read afresh from .cache/, or a copy of the one in memory."""
+        if callable(self.body):
+            return self.body()
+        return json.loads(json.dumps(self.body))  # (several times faster than copy.deepcopy)
+
     def __getstate__(self) -> dict:
         self._loaded()  # (sent to a render process whole: its parts, and where its AST is)
         return self.__dict__
