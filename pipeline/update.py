@@ -375,12 +375,14 @@ class _Digests:
 
 
 def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
-                   memory: bool = True, keep: bool = True) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
+                   memory: bool = True, keep: bool = True, on_extracted: Callable[[Extracted], None] | None = None,
+                   ) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
     """Read config and sources, then bring every .pot and .po up to date (only say which
     would change with dry_run). What did not change since the last run is taken from .cache/.
 
     With keep=False (the update command), a statement's segments are saved in .cache/ and let go
-    once its catalogues are done: the Extracted returned read them again if asked."""
+    once its catalogues are done: the Extracted returned read them again if asked.
+    `on_extracted` is shown each statement as soon as it is parsed, before its catalogues."""
     from .pandoc import shared
 
     config = load_config(root)
@@ -397,6 +399,8 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
     ready = extract(statements, pandoc, cache=cache / "extract", sources=sources)
+    if on_extracted is not None:
+        ready = _shown(ready, on_extracted)
     if not keep and not dry_run:
         ready = _letting_go(ready, sources, pandoc)
     report = update_catalogues(config, ready, dry_run=dry_run, state=manifest.extra, memory=reuse,
@@ -408,6 +412,12 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
         digests.save()
         manifest.save()
     return config, extracted, report, manifest
+
+
+def _shown(stream: Iterable[Extracted], see: Callable[[Extracted], None]) -> Iterator[Extracted]:
+    for x in stream:
+        see(x)
+        yield x
 
 
 def _letting_go(stream: Iterable[Extracted], sources: Sources, pandoc: Pandoc) -> Iterator[Extracted]:

@@ -181,24 +181,28 @@ class Builder:
         for _ in range(self.workers):
             self._pool.submit(_ready)
 
-    def submit(self, key: Any, job: Job, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """Build `job` (on a worker, or with `renderer` here); yields every (key, outputs) finished meanwhile."""
+    def submit(self, key: Any, job: Job, renderer: Renderer, *,
+               wait: bool = True) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """Build `job` (on a worker, or with `renderer` here); yields every (key, outputs) finished meanwhile.
+
+        With wait=False the job is queued however many are in flight, and a failed job is only
+        reported by `drain` (the caller has more to do first)."""
         if self._pool is None:
             yield key, renderer.build(job)
             return
-        while len(self._pending) >= self.limit:
+        while wait and len(self._pending) >= self.limit:
             yield from self._collect(block=True)
         self._pending.append((key, self._pool.submit(_build_in_worker, job)))
-        yield from self._collect(block=False)
+        yield from self._collect(block=False, failed=wait)
 
-    def _collect(self, *, block: bool) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """The results finished (waiting for one first with block)."""
+    def _collect(self, *, block: bool, failed: bool = True) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """The results finished (waiting for one first with block); raises a job's error (unless not failed)."""
         if block:
             wait([f for _, f in self._pending], return_when=FIRST_COMPLETED)
         if any(f.done() for _, f in self._pending):
             still: deque = deque()
             for key, future in self._pending:
-                if future.done():
+                if future.done() and (failed or future.exception() is None):
                     yield key, future.result()
                 else:
                     still.append((key, future))
