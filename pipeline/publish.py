@@ -250,6 +250,21 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
         if builder is None:
             builder = Builder(config, renderer.fonts, workers=jobs if len(work) >= POOL_FROM else 0)
             builder.start()
+
+        # The pages of the whole project first: meanwhile, the render processes start, or build what
+        # was sent early.
+        for path in renderer.fonts.files:
+            rel = f"fonts/{path.name}"
+            stamp = manifest.outputs.get(rel, {})
+            if stamp.get("source") != stat_digest(path, manifest.stamps) or stamp.get("output") != _stamp(out / rel):
+                staging.put(rel, path.read_bytes())
+        staging.put("index.html", editions_index(project, listed, renderer))
+        status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
+                            *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
+        status = None
+        if manifest.why_rebuild(out, "status.html", {"all": status_key}):
+            status = status_page(project)
+            staging.put("status.html", status)
         if builder.workers:
             # The render processes have their own pandoc: this one's heap, grown to the size of the
             # update's requests, is given back (a later request starts it again).
@@ -267,19 +282,6 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
                                     tuple(alternates[slug])))
             for done, outputs in builder.drain():
                 keep(done, outputs)
-
-        for path in renderer.fonts.files:
-            rel = f"fonts/{path.name}"
-            stamp = manifest.outputs.get(rel, {})
-            if stamp.get("source") != stat_digest(path, manifest.stamps) or stamp.get("output") != _stamp(out / rel):
-                staging.put(rel, path.read_bytes())
-        staging.put("index.html", editions_index(project, listed, renderer))
-        status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
-                            *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
-        status = None
-        if manifest.why_rebuild(out, "status.html", {"all": status_key}):
-            status = status_page(project)
-            staging.put("status.html", status)
 
         # Everything is built: out/ is replaced in one atomic step (only the files that changed).
         report.written = staging.commit()
