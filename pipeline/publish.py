@@ -193,10 +193,10 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
                     staging.put(t.rel, outputs[t.fmt])
                     built[t.rel] = digest(outputs[t.fmt])
 
-        def build(tasks: tuple[Task, ...], job: Job, *, wait: bool = True) -> None:
+        def build(tasks: tuple[Task, ...], job: Job) -> None:
             for t in tasks:
                 wanted[t.rel] = t.inputs
-            for done, outputs in builder.submit(tasks, job, renderer, wait=wait):
+            for done, outputs in builder.submit(tasks, job, renderer):
                 keep(done, outputs)
 
         early = None
@@ -213,7 +213,7 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
                 needs = _inputs(first, x, source.code, False, shared_inputs)
                 tasks = tuple(Task(None, fmt, f"{source.code}/{x.slug}.{fmt}", needs, "new")
                               for fmt in FORMATS if fmt != "html")
-                build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()), wait=False)
+                build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()))
 
         project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=early)
         config, manifest = project.config, project.manifest
@@ -251,28 +251,9 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
             builder = Builder(config, renderer.fonts, workers=jobs if len(work) >= POOL_FROM else 0)
             builder.start()
 
-        # The pages of the whole project first: meanwhile, the render processes start, or build what
-        # was sent early.
-        for path in renderer.fonts.files:
-            rel = f"fonts/{path.name}"
-            stamp = manifest.outputs.get(rel, {})
-            if stamp.get("source") != stat_digest(path, manifest.stamps) or stamp.get("output") != _stamp(out / rel):
-                staging.put(rel, path.read_bytes())
-        staging.put("index.html", editions_index(project, listed, renderer))
-        status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
-                            *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
-        status = None
-        if manifest.why_rebuild(out, "status.html", {"all": status_key}):
-            status = status_page(project)
-            staging.put("status.html", status)
-        if builder.workers:
-            # The render processes have their own pandoc: this one's heap, grown to the size of the
-            # update's requests, is given back (a later request starts it again).
-            pandoc.close()
-
         with builder:
-            # One statement x language per job, translated and rendered on a render process:
-            # a few in flight at a time, so nothing waits in memory.
+            # One statement x language per job, translated and rendered on a render process
+            # (jobs wait there as a few lines of text: what is built is collected as it comes).
             for d, tasks in work:
                 todo = tuple(t for t in tasks if wanted.get(t.rel) != t.inputs)   # (not built early)
                 if todo:
@@ -280,6 +261,26 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
                     build(todo, Job(d.extracted, d.language, project.catalogues.get((slug, lang)),
                                     project.ui.get(lang), d.draft, tuple(t.fmt for t in todo),
                                     tuple(alternates[slug])))
+
+            # The pages of the whole project, while the render processes work.
+            for path in renderer.fonts.files:
+                rel = f"fonts/{path.name}"
+                stamp = manifest.outputs.get(rel, {})
+                if (stamp.get("source") != stat_digest(path, manifest.stamps)
+                        or stamp.get("output") != _stamp(out / rel)):
+                    staging.put(rel, path.read_bytes())
+            staging.put("index.html", editions_index(project, listed, renderer))
+            status_key = digest(code_digest(),
+                                *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
+                                *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
+            status = None
+            if manifest.why_rebuild(out, "status.html", {"all": status_key}):
+                status = status_page(project)
+                staging.put("status.html", status)
+            if builder.workers:
+                # The render processes have their own pandoc: this one's heap, grown to the size of the
+                # update's requests, is given back (a later request starts it again).
+                pandoc.close()
             for done, outputs in builder.drain():
                 keep(done, outputs)
 

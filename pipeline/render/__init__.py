@@ -155,14 +155,13 @@ def _build_in_worker(job: Job) -> dict[str, bytes]:
 
 
 class Builder:
-    """Builds jobs on `workers` processes (each with its own pandoc and Typst), a few in flight at a time,
-    or here when there are none: the calling process only schedules and collects."""
+    """Builds jobs on `workers` processes (each with its own pandoc and Typst), or here when there
+    are none: the calling process only schedules and collects, and meanwhile does its own work."""
 
     def __init__(self, config: Config, fonts: Fonts, *, workers: int) -> None:
         self.config = config
         self.fonts = fonts
         self.workers = workers
-        self.limit = 2 * workers
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[tuple[Any, Future]] = deque()
 
@@ -181,22 +180,17 @@ class Builder:
         for _ in range(self.workers):
             self._pool.submit(_ready)
 
-    def submit(self, key: Any, job: Job, renderer: Renderer, *,
-               wait: bool = True) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """Build `job` (on a worker, or with `renderer` here); yields every (key, outputs) finished meanwhile.
-
-        With wait=False the job is queued however many are in flight, and a failed job is only
-        reported by `drain` (the caller has more to do first)."""
+    def submit(self, key: Any, job: Job, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """Build `job` (queued for a worker, or with `renderer` here); yields every (key, outputs) finished
+        meanwhile. A failed job is reported by `drain`: the caller has more to do first."""
         if self._pool is None:
             yield key, renderer.build(job)
             return
-        while wait and len(self._pending) >= self.limit:
-            yield from self._collect(block=True)
         self._pending.append((key, self._pool.submit(_build_in_worker, job)))
-        yield from self._collect(block=False, failed=wait)
+        yield from self._collect(block=False, failed=False)
 
-    def _collect(self, *, block: bool, failed: bool = True) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """The results finished (waiting for one first with block); raises a job's error (unless not failed)."""
+    def _collect(self, *, block: bool, failed: bool) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """The results finished (waiting for one first with block); raises a job's error if failed."""
         if block:
             wait([f for _, f in self._pending], return_when=FIRST_COMPLETED)
         if any(f.done() for _, f in self._pending):
@@ -211,7 +205,7 @@ class Builder:
     def drain(self) -> Iterator[tuple[Any, dict[str, bytes]]]:
         """Every result still in flight."""
         while self._pending:
-            yield from self._collect(block=True)
+            yield from self._collect(block=True, failed=True)
 
     def close(self) -> None:
         if self._pool is not None:
