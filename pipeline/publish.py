@@ -252,8 +252,9 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
             builder.start()
 
         with builder:
-            # One statement x language per job, translated and rendered on a render process
-            # (jobs wait there as a few lines of text: what is built is collected as it comes).
+            # One statement x language per job, translated and rendered on a render process. All are
+            # queued at once (a job is small: its AST is read where it is built); what is built is
+            # collected as it comes.
             for d, tasks in work:
                 todo = tuple(t for t in tasks if wanted.get(t.rel) != t.inputs)   # (not built early)
                 if todo:
