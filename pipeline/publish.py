@@ -166,7 +166,7 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
         # A first build: start the render processes now, so that their start-up (imports,
         # fonts) overlaps the catalogue update below instead of delaying the first document.
-        builder = Builder(first, resolve_fonts(first), workers=jobs)
+        builder = Builder(first, resolve_fonts(first), workers=jobs - 1)
         builder.start()
     try:
         return _publish(root, first.out_dir, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
@@ -177,6 +177,8 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
 
 # Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
 POOL_FROM = 3
+# As many documents to rebuild: restart pandoc first (a restart costs ~0.1 s, its grown heap ~100 MB).
+FRESH_PANDOC_FROM = 50
 
 
 def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
@@ -248,7 +250,7 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
 
         alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
         if builder is None:
-            builder = Builder(config, renderer.fonts, workers=jobs if len(work) >= POOL_FROM else 0)
+            builder = Builder(config, renderer.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
             builder.start()
 
         with builder:
@@ -278,11 +280,11 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
             if manifest.why_rebuild(out, "status.html", {"all": status_key}):
                 status = status_page(project)
                 staging.put("status.html", status)
-            if builder.workers:
-                # The render processes have their own pandoc: this one's heap, grown to the size of the
-                # update's requests, is given back (a later request starts it again).
+            if len(work) >= FRESH_PANDOC_FROM:
+                # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
+                # one (started on the next request) renders what this process takes on in a fraction of it.
                 pandoc.close()
-            for done, outputs in builder.drain():
+            for done, outputs in builder.drain(renderer):
                 keep(done, outputs)
 
         # Everything is built: out/ is replaced in one atomic step (only the files that changed).

@@ -155,15 +155,15 @@ def _build_in_worker(job: Job) -> dict[str, bytes]:
 
 
 class Builder:
-    """Builds jobs on `workers` processes (each with its own pandoc and Typst), or here when there
-    are none: the calling process only schedules and collects, and meanwhile does its own work."""
+    """Builds jobs on `workers` processes (each with its own pandoc and Typst) and, once the calling
+    process has done its own work, in that one too (`drain`): as many lines as cores."""
 
     def __init__(self, config: Config, fonts: Fonts, *, workers: int) -> None:
         self.config = config
         self.fonts = fonts
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
-        self._pending: deque[tuple[Any, Future]] = deque()
+        self._pending: deque[tuple[Any, Future, Job]] = deque()
 
     def start(self) -> None:
         """Start the worker processes now (spawn re-imports: better paid while the caller works)."""
@@ -186,26 +186,36 @@ class Builder:
         if self._pool is None:
             yield key, renderer.build(job)
             return
-        self._pending.append((key, self._pool.submit(_build_in_worker, job)))
+        self._pending.append((key, self._pool.submit(_build_in_worker, job), job))
         yield from self._collect(block=False, failed=False)
 
     def _collect(self, *, block: bool, failed: bool) -> Iterator[tuple[Any, dict[str, bytes]]]:
         """The results finished (waiting for one first with block); raises a job's error if failed."""
         if block:
-            wait([f for _, f in self._pending], return_when=FIRST_COMPLETED)
-        if any(f.done() for _, f in self._pending):
+            wait([f for _, f, _ in self._pending], return_when=FIRST_COMPLETED)
+        if any(f.done() for _, f, _ in self._pending):
             still: deque = deque()
-            for key, future in self._pending:
+            for key, future, job in self._pending:
                 if future.done() and (failed or future.exception() is None):
                     yield key, future.result()
                 else:
-                    still.append((key, future))
+                    still.append((key, future, job))
             self._pending = still
 
-    def drain(self) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """Every result still in flight."""
+    def drain(self, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """Every result still in flight; meanwhile this process builds, with `renderer`, the jobs no
+        worker has taken yet (from the back of the queue, as the workers take from the front)."""
         while self._pending:
-            yield from self._collect(block=True, failed=True)
+            yield from self._collect(block=False, failed=True)
+            for i in range(len(self._pending) - 1, -1, -1):
+                key, future, job = self._pending[i]
+                if future.cancel():   # (only a job no worker has started can be)
+                    del self._pending[i]
+                    yield key, renderer.build(job)
+                    break
+            else:
+                if self._pending:
+                    yield from self._collect(block=True, failed=True)
 
     def close(self) -> None:
         if self._pool is not None:
