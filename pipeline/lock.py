@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -130,11 +131,15 @@ class Staging:
         clean_staging(self.target)
         self.path = self.target.parent / f".{self.target.name}{STAGING_PREFIX}{os.getpid()}"
         self.changed: list[str] = []
+        # Files are written and synced to disk on a thread: the caller goes on building meanwhile.
+        self._writer = ThreadPoolExecutor(max_workers=1)
+        self._writes: list[Future] = []
 
     def __enter__(self) -> "Staging":
         return self
 
     def __exit__(self, *exc) -> None:
+        self._writer.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.path, ignore_errors=True)  # after commit: the previous out/, or nothing
 
     def put(self, rel: str, data: bytes) -> bool:
@@ -147,16 +152,14 @@ class Staging:
             self.path.mkdir(parents=True)
         dst = self.path / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
-        with open(dst, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(dst, 0o644)
+        self._writes.append(self._writer.submit(_write_synced, dst, data))
         self.changed.append(rel)
         return True
 
     def commit(self) -> list[Path]:
         """Make the staged files part of out/ in one atomic step; the files that changed."""
+        for write in self._writes:
+            write.result()   # every staged file is on disk (an error is raised here)
         if not self.changed:
             return []
         staging, target = self.path, self.target
@@ -175,6 +178,14 @@ class Staging:
             for rel in self.changed:
                 write_atomic(target / rel, (staging / rel).read_bytes())
         return [self.out / rel for rel in self.changed]
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(path, 0o644)
 
 
 def clean_staging(out: Path) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -14,7 +13,6 @@ from .errors import PipelineError, Problem
 from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
 from .pandoc import Pandoc, shared
 from .progress import Progress, progress
-from .translate import translate
 from .update import UI, Extracted, UpdateReport, po_path, update_project
 
 EDITIONS = "editions"   # manifest.extra key: per "lang/slug", what the index lists of the last published edition
@@ -38,11 +36,12 @@ class Project:
 
 
 def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
-                 memory: bool = True) -> Project:
+                 memory: bool = True, on_extracted: Callable[[Extracted], None] | None = None) -> Project:
     """Read config and sources, update the catalogues (only say what would change with dry_run),
-    then read every catalogue. What did not change since the last run is taken from .cache/."""
+    then read every catalogue. What did not change since the last run is taken from .cache/.
+    `on_extracted` is shown each statement as soon as it is parsed."""
     config, extracted, report, manifest = update_project(root, pandoc=pandoc or shared(), dry_run=dry_run,
-                                                         memory=memory)
+                                                         memory=memory, on_extracted=on_extracted)
     cache = config.cache_dir
     project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report,
                       manifest=manifest)
@@ -139,15 +138,13 @@ class PublishReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _inputs(project: Project, d: Decision, shared_inputs: dict[str, str]) -> dict[str, str]:
+def _inputs(config: Config, x: Extracted, lang: str, draft: bool, shared_inputs: dict[str, str]) -> dict[str, str]:
     """The content hashes one statement x language is built from."""
-    config, lang = project.config, d.language.code
-    slug = d.extracted.slug
     return shared_inputs | {
-        "source": file_digest(d.extracted.statement.path),
-        "catalogue": file_digest(po_path(config, lang, slug)) if lang != config.source.code else "-",
+        "source": file_digest(x.statement.path),
+        "catalogue": file_digest(po_path(config, lang, x.slug)) if lang != config.source.code else "-",
         "ui": file_digest(po_path(config, lang, UI)) if lang != config.source.code else "-",
-        "draft": "draft" if d.draft else "final",
+        "draft": "draft" if draft else "final",
     }
 
 
@@ -169,10 +166,10 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
         # A first build: start the render processes now, so that their start-up (imports,
         # fonts) overlaps the catalogue update below instead of delaying the first document.
-        builder = Builder(resolve_fonts(first), first.fonts, workers=jobs - 1)
+        builder = Builder(first, resolve_fonts(first), workers=jobs - 1)
         builder.start()
     try:
-        return _publish(root, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
+        return _publish(root, first.out_dir, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
     finally:
         if builder is not None:
             builder.close()
@@ -184,92 +181,111 @@ POOL_FROM = 3
 FRESH_PANDOC_FROM = 50
 
 
-def _publish(root: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
+def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
              log: Callable[[str], None]) -> PublishReport:
     from .lock import Staging
-    from .render import FORMATS, Builder, Renderer, Task, editions_index, index_entry
+    from .render import FORMATS, Builder, Job, Renderer, Task, editions_index, index_entry
 
-    project = load_project(root, pandoc=pandoc, memory=memory)
-    config, manifest = project.config, project.manifest
-    assert manifest is not None
-    for path in project.update.written:
-        log(f"updated {os.path.relpath(path, root)}")
-    decisions = decide(project, draft=draft)
-    report = PublishReport(problems=list(project.problems))
-    report.published = [d for d in decisions if d.publish]
-    report.skipped = [d for d in decisions if not d.publish]
+    wanted: dict[str, dict] = {}   # rel -> the inputs of the build whose output is to be kept
+    built: dict[str, str] = {}     # rel -> hash of what was built
+    with Staging(out) as staging:
+        def keep(tasks: tuple[Task, ...], outputs: dict[str, bytes]) -> None:
+            for t in tasks:
+                if wanted.get(t.rel) is t.inputs:   # (not an early build superseded since)
+                    staging.put(t.rel, outputs[t.fmt])
+                    built[t.rel] = digest(outputs[t.fmt])
 
-    renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts if builder else None)
-    shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
-                     "fonts": renderer.fonts_digest}
-    listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
-    languages: dict[str, list[str]] = {}
-    for d in listed:
-        languages.setdefault(d.extracted.slug, []).append(d.language.code + ("*" if d.draft else ""))
+        def build(tasks: tuple[Task, ...], job: Job) -> None:
+            for t in tasks:
+                wanted[t.rel] = t.inputs
+            for done, outputs in builder.submit(tasks, job, renderer):
+                keep(done, outputs)
 
-    out = config.out_dir
-    work: list[tuple[Decision, list[Task]]] = []   # per statement x language, the outputs to rebuild
-    for d in report.published:
-        inputs = _inputs(project, d, shared_inputs)
-        tasks = []
-        for fmt in FORMATS:
-            rel = f"{d.language.code}/{d.extracted.slug}.{fmt}"
-            needs = inputs | ({"languages": ",".join(languages[d.extracted.slug])} if fmt == "html" else {})
-            why = manifest.why_rebuild(out, rel, needs)
-            if why:
-                tasks.append(Task(d, fmt, rel, needs, why))
-        if tasks:
-            work.append((d, tasks))
+        early = None
+        if builder is not None:
+            # A first build: the source language's Word and PDF files need nothing of the catalogues,
+            # so they are built while the update goes on (the page waits: it links the translations).
+            first = load_config(root)
+            renderer = Renderer(first, pandoc, fonts=builder.fonts)
+            source = next(lc for lc in first.languages if lc.code == first.source.code)
+            shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
+                             "fonts": renderer.fonts_digest}
 
-    if len(work) >= FRESH_PANDOC_FROM:
-        # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
-        # worker (started on the next request) renders in a fraction of that memory.
-        pandoc.close()
-    alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
-    if builder is None:
-        builder = Builder(renderer.fonts, config.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
-        builder.start()
+            def early(x: Extracted) -> None:
+                needs = _inputs(first, x, source.code, False, shared_inputs)
+                tasks = tuple(Task(None, fmt, f"{source.code}/{x.slug}.{fmt}", needs, "new")
+                              for fmt in FORMATS if fmt != "html")
+                build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()))
 
-    built: dict[str, str] = {}   # rel -> hash of what was built
-    with Staging(out) as staging, builder:
-        def keep(index: int, outputs: dict[str, bytes]) -> None:
-            for t in work[index][1]:
-                staging.put(t.rel, outputs[t.fmt])
-                built[t.rel] = digest(outputs[t.fmt])
+        project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=early)
+        config, manifest = project.config, project.manifest
+        assert manifest is not None
+        for path in project.update.written:
+            log(f"updated {os.path.relpath(path, root)}")
+        decisions = decide(project, draft=draft)
+        report = PublishReport(problems=list(project.problems))
+        report.published = [d for d in decisions if d.publish]
+        report.skipped = [d for d in decisions if not d.publish]
 
-        # One statement x language at a time: translated here, written by pandoc in one request
-        # (on a thread: meanwhile the next document is translated), finished (Word fixes, Typst)
-        # on the render processes; nothing waits in memory.
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            sent: tuple[int, Future] | None = None
-            for i, (d, tasks) in enumerate(work):
-                cat = project.catalogues.get((d.extracted.slug, d.language.code))
-                doc = translate(d.extracted, d.language, config, cat, project.ui.get(d.language.code), pandoc,
-                                draft=d.draft)
-                send = renderer.prepare(doc, tuple(t.fmt for t in tasks), alternates[d.extracted.slug])
-                del doc
-                if sent is not None:
-                    for index, outputs in builder.submit(sent[0], sent[1].result()):
-                        keep(index, outputs)
-                sent = (i, writer.submit(send))
-            if sent is not None:
-                for index, outputs in builder.submit(sent[0], sent[1].result()):
-                    keep(index, outputs)
-        for index, outputs in builder.drain():
-            keep(index, outputs)
+        renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts if builder else None)
+        shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
+                         "fonts": renderer.fonts_digest}
+        listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
+        languages: dict[str, list[str]] = {}
+        for d in listed:
+            languages.setdefault(d.extracted.slug, []).append(d.language.code + ("*" if d.draft else ""))
 
-        for path in renderer.fonts.files:
-            rel = f"fonts/{path.name}"
-            stamp = manifest.outputs.get(rel, {})
-            if stamp.get("source") != stat_digest(path, manifest.stamps) or stamp.get("output") != _stamp(out / rel):
-                staging.put(rel, path.read_bytes())
-        staging.put("index.html", editions_index(project, listed, renderer))
-        status_key = digest(code_digest(), *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
-                            *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
-        status = None
-        if manifest.why_rebuild(out, "status.html", {"all": status_key}):
-            status = status_page(project)
-            staging.put("status.html", status)
+        work: list[tuple[Decision, list[Task]]] = []   # per statement x language, the outputs to rebuild
+        for d in report.published:
+            inputs = _inputs(config, d.extracted, d.language.code, d.draft, shared_inputs)
+            tasks = []
+            for fmt in FORMATS:
+                rel = f"{d.language.code}/{d.extracted.slug}.{fmt}"
+                needs = inputs | ({"languages": ",".join(languages[d.extracted.slug])} if fmt == "html" else {})
+                why = manifest.why_rebuild(out, rel, needs)
+                if why:
+                    tasks.append(Task(d, fmt, rel, needs, why))
+            if tasks:
+                work.append((d, tasks))
+
+        alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
+        if builder is None:
+            builder = Builder(config, renderer.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
+            builder.start()
+
+        with builder:
+            # One statement x language per job, translated and rendered on a render process. All are
+            # queued at once (a job is small: its AST is read where it is built); what is built is
+            # collected as it comes.
+            for d, tasks in work:
+                todo = tuple(t for t in tasks if wanted.get(t.rel) != t.inputs)   # (not built early)
+                if todo:
+                    slug, lang = d.extracted.slug, d.language.code
+                    build(todo, Job(d.extracted, d.language, project.catalogues.get((slug, lang)),
+                                    project.ui.get(lang), d.draft, tuple(t.fmt for t in todo),
+                                    tuple(alternates[slug])))
+
+            # The pages of the whole project, while the render processes work.
+            for path in renderer.fonts.files:
+                rel = f"fonts/{path.name}"
+                stamp = manifest.outputs.get(rel, {})
+                if (stamp.get("source") != stat_digest(path, manifest.stamps)
+                        or stamp.get("output") != _stamp(out / rel)):
+                    staging.put(rel, path.read_bytes())
+            staging.put("index.html", editions_index(project, listed, renderer))
+            status_key = digest(code_digest(),
+                                *(f"{x.slug}:{file_digest(x.statement.path)}" for x in project.extracted),
+                                *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
+            status = None
+            if manifest.why_rebuild(out, "status.html", {"all": status_key}):
+                status = status_page(project)
+                staging.put("status.html", status)
+            if len(work) >= FRESH_PANDOC_FROM:
+                # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
+                # one (started on the next request) renders what this process takes on in a fraction of it.
+                pandoc.close()
+            for done, outputs in builder.drain(renderer):
+                keep(done, outputs)
 
         # Everything is built: out/ is replaced in one atomic step (only the files that changed).
         report.written = staging.commit()

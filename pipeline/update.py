@@ -72,6 +72,16 @@ class Extracted:
         """The parsed body as pandoc JSON (read again from .cache/ on each use when it lives there)."""
         return self.body() if callable(self.body) else self.body
 
+    def editable_ast(self) -> dict:
+        """The parsed body, the caller's own to edit: read afresh from .cache/, or a copy of the one in memory."""
+        if callable(self.body):
+            return self.body()
+        return json.loads(json.dumps(self.body))  # (several times faster than copy.deepcopy)
+
+    def __getstate__(self) -> dict:
+        self._loaded()  # (sent to a render process whole: its parts, and where its AST is)
+        return self.__dict__
+
     def __repr__(self) -> str:
         return f"Extracted({self.slug!r}, key={self.key!r})"
 
@@ -181,22 +191,34 @@ class Sources:
             self.index = index
 
 
-def _body_loader(path: Path, statement: Statement | Callable[[], Statement],
-                 pandoc: Pandoc) -> Callable[[], dict]:
-    """The AST of a statement from .cache/extract/<slug>.json, parsed again if that is gone."""
-    def load() -> dict:
-        s = statement() if callable(statement) else statement
+class _Body:
+    """The AST of a statement from .cache/extract/<slug>.json, parsed again if that is gone.
+
+    An object, not a closure: a render process is sent it and reads the file itself."""
+
+    def __init__(self, path: Path, statement: Statement | Callable[[], Statement], pandoc: Pandoc | None) -> None:
+        self.path, self._statement, self.pandoc = path, statement, pandoc
+
+    def statement(self) -> Statement:
+        return self._statement() if callable(self._statement) else self._statement
+
+    def __call__(self) -> dict:
+        s = self.statement()
         key = digest(code_digest(), s.body)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("key") == key:
                 return data["ast"]
         except (OSError, ValueError):
             pass
-        [(ast, texts)] = _parse([s], pandoc)
-        write_atomic(path, json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
+        from .pandoc import shared
+
+        [(ast, texts)] = _parse([s], self.pandoc or shared())
+        write_atomic(self.path, json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
         return ast
-    return load
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "_statement": self.statement(), "pandoc": None}  # (a process's own pandoc)
 
 
 def _parse(statements: list[Statement], pandoc: Pandoc) -> list[tuple[dict, list[str]]]:
@@ -230,7 +252,7 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
     for i, s in enumerate(statements):
         if isinstance(s, Known):
             x = done[i] = Extracted.cached(s.slug, s.title, s.key, sources.parts(s, pandoc), lambda: {})
-            x.body = _body_loader(cache / f"{s.slug}.json", lambda x=x: x.statement, pandoc)
+            x.body = _Body(cache / f"{s.slug}.json", lambda x=x: x.statement, pandoc)
             continue
         key = digest(code_digest(), s.body)
         if cache is not None:
@@ -277,7 +299,7 @@ def _extracted(s: Statement, ast: dict, texts: list[str], sources: Sources | Non
                key: str, pandoc: Pandoc) -> Extracted:
     segments = tuple(statement_segments(s, ast, texts))
     source_key = sources.keys.get(s.slug, "") if sources is not None else ""
-    body = _body_loader(cache / f"{s.slug}.json", s, pandoc) if cache is not None else ast
+    body = _Body(cache / f"{s.slug}.json", s, pandoc) if cache is not None else ast
     return Extracted(s, tuple(texts), segments, source_key, body)
 
 
@@ -353,12 +375,14 @@ class _Digests:
 
 
 def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
-                   memory: bool = True, keep: bool = True) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
+                   memory: bool = True, keep: bool = True, on_extracted: Callable[[Extracted], None] | None = None,
+                   ) -> tuple[Config, list[Extracted], UpdateReport, Manifest]:
     """Read config and sources, then bring every .pot and .po up to date (only say which
     would change with dry_run). What did not change since the last run is taken from .cache/.
 
     With keep=False (the update command), a statement's segments are saved in .cache/ and let go
-    once its catalogues are done: the Extracted returned read them again if asked."""
+    once its catalogues are done: the Extracted returned read them again if asked.
+    `on_extracted` is shown each statement as soon as it is parsed, before its catalogues."""
     from .pandoc import shared
 
     config = load_config(root)
@@ -375,6 +399,8 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
     ready = extract(statements, pandoc, cache=cache / "extract", sources=sources)
+    if on_extracted is not None:
+        ready = _shown(ready, on_extracted)
     if not keep and not dry_run:
         ready = _letting_go(ready, sources, pandoc)
     report = update_catalogues(config, ready, dry_run=dry_run, state=manifest.extra, memory=reuse,
@@ -386,6 +412,12 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
         digests.save()
         manifest.save()
     return config, extracted, report, manifest
+
+
+def _shown(stream: Iterable[Extracted], see: Callable[[Extracted], None]) -> Iterator[Extracted]:
+    for x in stream:
+        see(x)
+        yield x
 
 
 def _letting_go(stream: Iterable[Extracted], sources: Sources, pandoc: Pandoc) -> Iterator[Extracted]:

@@ -46,7 +46,7 @@ class NoPandoc:
 def test_nothing_changed_means_no_pandoc_or_typst_work(project: Path, monkeypatch):
     run(project)
     monkeypatch.setattr(publish_module, "shared", lambda: NoPandoc())
-    monkeypatch.setattr("pipeline.render.finish", lambda *a, **k: pytest.fail("Typst ran"))
+    monkeypatch.setattr("pipeline.render.Renderer.build", lambda *a, **k: pytest.fail("a document was rendered"))
     report = run(project)
     assert report.rebuilt == [] and report.written == []
 

@@ -1,7 +1,6 @@
 """Translated documents -> HTML, DOCX and PDF files: the only code that writes with pandoc or Typst."""
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -13,7 +12,7 @@ from ..config import Config
 from ..locale import Language
 from ..manifest import digest, stat_digest
 from ..pandoc import Pandoc, PandocError, shared
-from ..translate import Document
+from ..translate import Document, translate
 from .docx import docx_error, docx_request, finish_docx
 from .fonts import Fonts, resolve_fonts
 from .html import Alternate, description, html_page, html_request, render_index
@@ -50,16 +49,16 @@ class Edition:
 
 
 @dataclass(frozen=True)
-class Written:
-    """What pandoc wrote of one document; the rest (page, Word fixes, Typst) needs no pandoc."""
+class Job:
+    """One statement in one language to translate and render: all a render process is sent."""
 
-    doc: Document                 # without its AST: the finishing steps read only its fields
+    extracted: Any                # update.Extracted (its AST is read where the job runs)
+    language: Any                 # config.LanguageConfig
+    catalogue: Any                # catalog.Translations | None
+    ui: Any                       # catalog.Translations | None
+    draft: bool
     formats: tuple[str, ...]
-    alternates: tuple[Alternate, ...] = ()
-    html: str | None = None       # the page body
-    description: str = ""
-    docx: bytes | None = None     # pandoc's package, before finish_docx
-    typst: str | None = None      # the Typst source
+    alternates: tuple[Alternate, ...]
 
 
 class Renderer:
@@ -84,20 +83,17 @@ class Renderer:
                 Alternate(lang.tag, lang.name, f"{lang.code}/{slug}.html", lang.direction))
         return by_slug
 
-    def write(self, doc: Document, formats: tuple[str, ...], alternates: list[Alternate]) -> Written:
-        """Everything pandoc writes of one document, in one request (one AST per format)."""
-        return self.prepare(doc, formats, alternates)()
+    def build(self, job: Job) -> dict[str, bytes]:
+        """The output files of one job: translated, written by pandoc, finished."""
+        doc = translate(job.extracted, job.language, self.config, job.catalogue, job.ui, self.pandoc,
+                        draft=job.draft)
+        return self.write(doc, job.formats, list(job.alternates))
 
-    def prepare(self, doc: Document, formats: tuple[str, ...], alternates: list[Alternate]):
-        """The pandoc request for one document, built now; returns the call that sends it.
-
-        The call (`() -> Written`) may run on another thread: while pandoc writes one
-        document, this process prepares the next.
-        """
+    def write(self, doc: Document, formats: tuple[str, ...], alternates: list[Alternate]) -> dict[str, bytes]:
+        """The output files of one document; pandoc writes them all in one request (one AST per format)."""
         requests: list[dict] = []
         if "html" in formats:
             requests.append(html_request(doc))
-            summary = description(doc)
         if "docx" in formats:
             if self._tmp is None:
                 self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
@@ -106,63 +102,46 @@ class Renderer:
             requests.append(docx_request(doc, path))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
-        bare = dataclasses.replace(doc, ast={})
-
-        def send() -> Written:
+        try:
+            results = self.pandoc.write_many(requests)
+        except PandocError as exc:
+            results = [{"error": str(exc)}] * len(requests)
+        answers = iter(results)
+        out: dict[str, bytes] = {}
+        if "html" in formats:
+            answer = next(answers)
+            if "error" in answer:
+                raise PandocError(answer["error"])
+            out["html"] = html_page(doc, answer["text"], description=description(doc), alternates=alternates,
+                                    fonts=self.fonts)
+        if "docx" in formats:
+            answer = next(answers)
             try:
-                results = self.pandoc.write_many(requests)
-            except PandocError as exc:
-                results = [{"error": str(exc)}] * len(requests)
-            answers = iter(results)
-            fields: dict[str, Any] = {}
-            if "html" in formats:
-                answer = next(answers)
                 if "error" in answer:
                     raise PandocError(answer["error"])
-                fields["html"] = answer["text"]
-                fields["description"] = summary
-            if "docx" in formats:
-                answer = next(answers)
-                try:
-                    if "error" in answer:
-                        raise PandocError(answer["error"])
-                    fields["docx"] = path.read_bytes()
-                    path.unlink()
-                except (PandocError, OSError) as exc:
-                    raise docx_error(bare, exc) from None
-            if "pdf" in formats:
-                answer = next(answers)
-                if "error" in answer:
-                    raise typst_error(bare, answer["error"])
-                fields["typst"] = answer["text"]
-            return Written(bare, tuple(formats), tuple(alternates), **fields)
-        return send
+                written = path.read_bytes()
+                path.unlink()
+            except (PandocError, OSError) as exc:
+                raise docx_error(doc, exc) from None
+            out["docx"] = finish_docx(written, doc, fonts=self.config.fonts)
+        if "pdf" in formats:
+            answer = next(answers)
+            if "error" in answer:
+                raise typst_error(doc, answer["error"])
+            out["pdf"] = typesetter(self.fonts).compile(checked_source(doc, answer["text"]), doc=doc)
+        return out
 
     def render(self, doc: Document, fmt: str, alternates: list[Alternate]) -> bytes:
         """One output file of one document."""
-        return finish(self.write(doc, (fmt,), alternates), self.fonts, self.config.fonts)[fmt]
+        return self.write(doc, (fmt,), alternates)[fmt]
 
 
-def finish(written: Written, fonts: Fonts, word_fonts: dict[str, str]) -> dict[str, bytes]:
-    """The output files of a written document (no pandoc: this runs in any process)."""
-    doc, out = written.doc, {}
-    if written.html is not None:
-        out["html"] = html_page(doc, written.html, description=written.description,
-                                alternates=list(written.alternates), fonts=fonts)
-    if written.docx is not None:
-        out["docx"] = finish_docx(written.docx, doc, fonts=word_fonts)
-    if written.typst is not None:
-        out["pdf"] = typesetter(fonts).compile(checked_source(doc, written.typst), doc=doc)
-    return out
+_renderer: Renderer | None = None
 
 
-_fonts: Fonts | None = None
-_word_fonts: dict[str, str] = {}
-
-
-def _start_worker(fonts: Fonts, word_fonts: dict[str, str]) -> None:
-    global _fonts, _word_fonts
-    _fonts, _word_fonts = fonts, word_fonts
+def _start_worker(config: Config, fonts: Fonts) -> None:
+    global _renderer
+    _renderer = Renderer(config, fonts=fonts)
     typesetter(fonts)  # Typst's compiler and fonts, loaded once per process
 
 
@@ -170,26 +149,21 @@ def _ready() -> None:
     """A first task, so that a worker starts (and loads) before there is real work."""
 
 
-def _finish_in_worker(written: Written) -> dict[str, bytes]:
-    assert _fonts is not None
-    return finish(written, _fonts, _word_fonts)
+def _build_in_worker(job: Job) -> dict[str, bytes]:
+    assert _renderer is not None
+    return _renderer.build(job)
 
 
 class Builder:
-    """Finishes written documents on `workers` processes and in this one, a few in flight at a time.
+    """Builds jobs on `workers` processes (each with its own pandoc and Typst) and, once the calling
+    process has done its own work, in that one too (`drain`): as many lines as cores."""
 
-    The calling process translates and asks pandoc (one pandoc for the run); Typst and the
-    Word post-processing run on the workers. When they are all busy, the caller finishes the
-    document itself instead of waiting, so every core stays busy and memory stays flat.
-    """
-
-    def __init__(self, fonts: Fonts, word_fonts: dict[str, str], *, workers: int) -> None:
+    def __init__(self, config: Config, fonts: Fonts, *, workers: int) -> None:
+        self.config = config
         self.fonts = fonts
-        self.word_fonts = word_fonts
         self.workers = workers
-        self.limit = 2 * workers
         self._pool: ProcessPoolExecutor | None = None
-        self._pending: deque[tuple[Any, Future]] = deque()
+        self._pending: deque[tuple[Any, Future, Job]] = deque()
 
     def start(self) -> None:
         """Start the worker processes now (spawn re-imports: better paid while the caller works)."""
@@ -202,41 +176,46 @@ class Builder:
 
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.fonts, self.word_fonts))
+                                         initargs=(self.config, self.fonts))
         for _ in range(self.workers):
             self._pool.submit(_ready)
 
-    def submit(self, key: Any, written: Written) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """Finish `written` (here or on a worker); yields every (key, outputs) finished meanwhile."""
-        yield from self._collect()
-        if self._pool is None or len(self._pending) >= self.limit:
-            yield key, finish(written, self.fonts, self.word_fonts)
-            yield from self._collect()
-        else:
-            self._pending.append((key, self._pool.submit(_finish_in_worker, written)))
+    def submit(self, key: Any, job: Job, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """Build `job` (queued for a worker, or with `renderer` here); yields every (key, outputs) finished
+        meanwhile. A failed job is reported by `drain`: the caller has more to do first."""
+        if self._pool is None:
+            yield key, renderer.build(job)
+            return
+        self._pending.append((key, self._pool.submit(_build_in_worker, job), job))
+        yield from self._collect(block=False, failed=False)
 
-    def _collect(self) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """The results already finished, without waiting."""
-        if any(f.done() for _, f in self._pending):
+    def _collect(self, *, block: bool, failed: bool) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """The results finished (waiting for one first with block); raises a job's error if failed."""
+        if block:
+            wait([f for _, f, _ in self._pending], return_when=FIRST_COMPLETED)
+        if any(f.done() for _, f, _ in self._pending):
             still: deque = deque()
-            for key, future in self._pending:
-                if future.done():
+            for key, future, job in self._pending:
+                if future.done() and (failed or future.exception() is None):
                     yield key, future.result()
                 else:
-                    still.append((key, future))
+                    still.append((key, future, job))
             self._pending = still
 
-    def drain(self) -> Iterator[tuple[Any, dict[str, bytes]]]:
-        """Every result still in flight."""
+    def drain(self, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
+        """Every result still in flight; meanwhile this process builds, with `renderer`, the jobs no
+        worker has taken yet (from the back of the queue, as the workers take from the front)."""
         while self._pending:
-            wait([f for _, f in self._pending], return_when=FIRST_COMPLETED)
-            still: deque = deque()
-            for key, future in self._pending:
-                if future.done():
-                    yield key, future.result()
-                else:
-                    still.append((key, future))
-            self._pending = still
+            yield from self._collect(block=False, failed=True)
+            for i in range(len(self._pending) - 1, -1, -1):
+                key, future, job = self._pending[i]
+                if future.cancel():   # (only a job no worker has started can be)
+                    del self._pending[i]
+                    yield key, renderer.build(job)
+                    break
+            else:
+                if self._pending:
+                    yield from self._collect(block=True, failed=True)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -14,7 +14,7 @@ from ..pandoc import Pandoc
 from ..segment import stringify
 from ..translate import Document
 from .fonts import Fonts
-from .isolate import isolate_blocks
+from .isolate import isolate_blocks, mixed
 
 # CSS counter styles for CLDR numbering systems (facts about digit sets, not languages).
 _COUNTER_STYLE = {"arab": "arabic-indic", "arabext": "persian", "beng": "bengali",
@@ -69,8 +69,10 @@ HTML_OPTIONS = {"wrap_text": "none", "section_divs": False}
 
 def html_request(doc: Document) -> dict:
     """What pandoc is asked to write for the page body (a `Pandoc.write_many` request)."""
-    ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {},
-           "blocks": isolate_blocks(json.loads(json.dumps(doc.ast["blocks"])), rtl=doc.language.rtl)}
+    blocks, rtl = doc.ast["blocks"], doc.language.rtl
+    if mixed(blocks, rtl=rtl):  # (isolate_blocks edits in place: a copy)
+        blocks = isolate_blocks(json.loads(json.dumps(blocks)), rtl=rtl)
+    ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
     return {"doc": ast, "format": "html5", "options": HTML_OPTIONS}
 
 

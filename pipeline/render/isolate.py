@@ -21,6 +21,25 @@ def _foreign(text: str, rtl: bool) -> bool:
     return bool(classes & _STRONG_RTL) and not classes & _STRONG_LTR
 
 
+def mixed(node, *, rtl: bool) -> bool:
+    """Whether any word of these blocks or inlines (footnotes included) has a letter written in the
+    other direction than the document's: when none has, there is nothing to isolate."""
+    other = _STRONG_LTR if rtl else _STRONG_RTL
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            c = item.get("c")
+            if item.get("t") == "Str":
+                if _classes(c) & other:
+                    return True
+            elif isinstance(c, list):
+                stack.append(c)
+    return False
+
+
 def _strong(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in _STRONG_LTR | _STRONG_RTL or ch.isdigit()
 

@@ -26,6 +26,7 @@ from ..errors import Location, PipelineError, Problem
 from ..pandoc import Pandoc, PandocError
 from ..translate import Document, plain_inlines
 from .fonts import Fonts
+from .isolate import mixed
 
 TEMPLATE = "templates/statement.typ"
 SIGNATORIES_ID = "signatories"
@@ -136,8 +137,10 @@ def _typst_ast(doc: Document) -> dict:
         blocks = blocks[:cut]
     rtl = doc.language.rtl
     # _typst_safe copies every list and every node with content: what follows edits the copy only.
-    ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {},
-           "blocks": _isolate_blocks(_outline(_typst_safe(blocks)), rtl=rtl)}
+    blocks = _outline(_typst_safe(blocks))
+    if mixed(blocks, rtl=rtl):
+        blocks = _isolate_blocks(blocks, rtl=rtl)
+    ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
 
     def inlines(text: str) -> dict:
         return {"t": "MetaInlines", "c": _isolate(plain_inlines(text), rtl=rtl)}
