@@ -13,6 +13,11 @@ from typing import Any
 
 from .errors import PipelineError, Problem, Location
 
+try:
+    import fcntl
+except ImportError:  # Windows: pipes keep their size
+    fcntl = None
+
 WORKER = Path(__file__).with_name("lua") / "worker.lua"
 # Markdown as statements are written: typographic quotes are typed, not inferred,
 # so what translators see is exactly the characters of the source.
@@ -21,6 +26,10 @@ REQUEST_TIMEOUT = float(os.environ.get("PIPELINE_PANDOC_TIMEOUT", "300"))  # sec
 # GHC runtime options: a 16 MB allocation area (the default is 4 MB) means far fewer
 # garbage collections while a document is written: about a fifth less CPU per document.
 RTS_OPTIONS = ("+RTS", "-A16m", "-RTS")
+# Pipes (and their Python buffers) of 1 MB, not 64 KB: an answer of a few MB then arrives in
+# a few reads, each of which lets the reading thread wait for the GIL held by the main thread
+# (~5 ms each time: with 64 KB pipes the main thread's work and pandoc's hardly overlapped).
+PIPE_SIZE = 1 << 20
 
 
 @lru_cache(maxsize=1)
@@ -75,12 +84,18 @@ class Pandoc:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                bufsize=PIPE_SIZE,
             )
         except OSError as exc:
             raise PipelineError(
                 Problem(Location(pandoc_path()), f"cannot start pandoc: {exc}",
                         "reinstall the pipeline's dependencies (make publish creates .venv)")
             ) from exc
+        for pipe in (proc.stdin, proc.stdout) if fcntl is not None else ():
+            try:
+                fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
+            except OSError:  # not Linux, or above /proc/sys/fs/pipe-max-size: the default size
+                pass
         return proc
 
     def call(self, op: str, **request: Any) -> dict[str, Any]:
