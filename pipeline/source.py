@@ -21,6 +21,7 @@ MAX_PARAGRAPH = 50_000        # characters in one paragraph of a statement
 MAX_BRACKET_DEPTH = 4         # [ ] (and ]( ) open at once, unclosed ones included
 MAX_BLOCK_DEPTH = 12          # > quotes and list markers opened on one line
 MAX_SIMILAR = 500             # < or ` characters in one paragraph
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\n\[\]()]", re.S)
 _CONTAINER = re.compile(r"[ \t]{0,3}(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?")
 
 
@@ -67,31 +68,26 @@ def read_statement(path: Path) -> Statement:
 def markdown_problem(text: str) -> tuple[int, str, str] | None:
     """Whether pandoc could not read `text` in reasonable time: (line in text, what is wrong, what to do)."""
     stack: list[tuple[str, int]] = []
-    line, i, n = 1, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            if text.startswith("\n", i + 1):
-                line += 1
-            i += 2
+    line = 1
+    for m in _BRACKET_OR_ESCAPE.finditer(text):  # the characters that matter, escapes skipped
+        ch, i = m.group(), m.start()
+        if ch[0] == "\\":
+            line += ch == "\\\n"
             continue
         if ch == "\n":
             line += 1
-        elif ch == "[":
-            stack.append(("[", line))
-        elif ch == "(" and i and text[i - 1] == "]":
-            stack.append(("(", line))
+        elif ch == "[" or ch == "(" and i and text[i - 1] == "]":
+            stack.append((ch, line))
+            if len(stack) > MAX_BRACKET_DEPTH:
+                return stack[0][1], (f"more than {MAX_BRACKET_DEPTH} brackets [ ] are open at once here "
+                                     "(nested, or opened and never closed)"), \
+                    "close each bracket, and write a bracket that is text as \\["
         elif ch in "])":
             want = "[" if ch == "]" else "("
             for k in range(len(stack) - 1, -1, -1):
                 if stack[k][0] == want:
                     del stack[k:]
                     break
-        if len(stack) > MAX_BRACKET_DEPTH:
-            return stack[0][1], (f"more than {MAX_BRACKET_DEPTH} brackets [ ] are open at once here "
-                                 "(nested, or opened and never closed)"), \
-                "close each bracket, and write a bracket that is text as \\["
-        i += 1
     for number, row in enumerate(text.split("\n"), 1):
         depth, pos = 0, 0
         while True:
