@@ -399,9 +399,10 @@ def wrap_string(
     return list(_wrap(keyword, value, width, prefix, wrap, python_format))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_format: bool) -> tuple[str, ...]:
-    # Remembered: the same text is written in the template and in every language's catalogue.
+    # Remembered: the same text is written in the template and in every language's catalogue,
+    # one after the other (a statement's few hundred texts: a bigger cache only holds memory).
     if "\0" in value:
         raise ValueError("PO strings cannot contain NUL characters")
     width = max(width, MIN_WIDTH)
@@ -586,9 +587,10 @@ def format_entry(entry: Entry, *, width: int = 79) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _entry_lines(entry: Entry, width: int) -> tuple[str, ...]:
-    # Remembered: a template's entries come back unchanged in each language's new catalogue.
+    # Remembered: a template's entries come back unchanged in each language's new catalogue
+    # (written right after the template: one statement's entries are enough to remember).
     return tuple(format_entry(entry, width=width))
 
 

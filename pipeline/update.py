@@ -238,14 +238,16 @@ def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | N
 
 
 def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None,
-            sources: Sources | None = None) -> Iterator[Extracted]:
+            sources: Sources | None = None, release: bool = False) -> Iterator[Extracted]:
     """Each statement with its segments, in order, as soon as it is ready.
 
     With a cache folder, a statement whose body (and the pipeline's code) is unchanged since
     the last run is taken from there, and so is one `sources` knows: no pandoc work at all.
     The ASTs then stay in the cache folder, not in memory (`Extracted.ast` reads them).
     The others go to pandoc a few at a time, on a thread: pandoc parses the next ones while
-    the caller works on the last.
+    the caller works on the last. With `release`, the pandoc worker is stopped once the last
+    of them is parsed: its memory is not held while the caller works on the rest (should a
+    cache file be unreadable later on, `pandoc` starts another).
     """
     done: dict[int, Extracted] = {}
     todo: list[int] = []
@@ -289,6 +291,8 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
                     nxt = next(following, None)
                     if nxt is not None:
                         pending.append(pool.submit(parse, nxt))
+                    elif release and not pending:
+                        pandoc.close()
                 yield done.pop(i)
         finally:
             for future in pending:
@@ -398,7 +402,7 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
         paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
-    ready = extract(statements, pandoc, cache=cache / "extract", sources=sources)
+    ready = extract(statements, pandoc, cache=cache / "extract", sources=sources, release=not keep)
     if on_extracted is not None:
         ready = _shown(ready, on_extracted)
     if not keep and not dry_run:
