@@ -51,20 +51,26 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def _has_long_note(inlines: list) -> bool:
-    """Whether a footnote of more than one paragraph is among these inlines (or nested)."""
+NO_NOTE, SHORT_NOTES, LONG_NOTE = range(3)
+
+
+def _footnotes(inlines: list) -> int:
+    """NO_NOTE, SHORT_NOTES (only footnotes of one paragraph) or LONG_NOTE: what footnotes are
+    among these inlines (or nested)."""
+    found = NO_NOTE
     stack = list(inlines)
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            if node.get("t") == "Note" and len(node["c"]) != 1 or (
-                    node.get("t") == "Note" and node["c"][0].get("t") not in ("Para", "Plain")):
-                return True
+            if node.get("t") == "Note":
+                if len(node["c"]) != 1 or node["c"][0].get("t") not in ("Para", "Plain"):
+                    return LONG_NOTE
+                found = SHORT_NOTES
             if isinstance(node.get("c"), list):
                 stack.extend(node["c"])
         elif isinstance(node, list):
             stack.extend(node)
-    return False
+    return found
 
 
 class PandocError(RuntimeError):
@@ -153,9 +159,10 @@ class Pandoc:
         doc = {"pandoc-api-version": self.api_version(), "meta": {},
                "blocks": [{"t": "Plain", "c": inl} for inl in inline_lists]}
         marker = uuid.uuid4().hex  # cannot occur in the text: separates the segments
-        alone = [i for i, inl in enumerate(inline_lists, 1) if _has_long_note(inl)]
+        notes = [_footnotes(inl) for inl in inline_lists]
         return self.call("markdown", doc=json.dumps(doc, ensure_ascii=False), marker=marker,
-                         alone=alone)["texts"]
+                         notes=[i for i, kind in enumerate(notes, 1) if kind != NO_NOTE],
+                         alone=[i for i, kind in enumerate(notes, 1) if kind == LONG_NOTE])["texts"]
 
     def api_version(self) -> list[int]:
         """The pandoc-types version of this pandoc's JSON (asked once)."""

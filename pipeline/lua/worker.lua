@@ -41,14 +41,17 @@ end
 -- All segments are written in one pass, separated by a raw marker line (one
 -- pandoc.write per segment costs milliseconds each); a segment with a long
 -- footnote (`req.alone`), whose definition pandoc puts at the end of the
--- document, is written on its own.
+-- document, is written on its own. Only the segments with footnotes
+-- (`req.notes`) are walked: a walk of the whole document costs more than
+-- writing it.
 function ops.markdown(req)
-  local doc = pandoc.read(req.doc, 'json'):walk(inline_notes)
+  local segments = pandoc.read(req.doc, 'json').blocks
+  for _, i in ipairs(req.notes or {}) do segments[i] = segments[i]:walk(inline_notes) end
   local mark = '<!--segment-' .. req.marker .. '-->'
   local alone = {}
   for _, i in ipairs(req.alone or {}) do alone[i] = true end
   local blocks = {}
-  for i, block in ipairs(doc.blocks) do
+  for i, block in ipairs(segments) do
     if not alone[i] then blocks[#blocks + 1] = block end
     blocks[#blocks + 1] = pandoc.RawBlock('markdown', mark)
   end
@@ -60,7 +63,7 @@ function ops.markdown(req)
   while true do
     local s, e = out:find(mark, start, true)
     if not s then break end
-    local text = alone[i] and markdown { doc.blocks[i] } or out:sub(start, s - 1)
+    local text = alone[i] and markdown { segments[i] } or out:sub(start, s - 1)
     texts[i] = text:gsub('^\n+', ''):gsub('\n+$', '')
     i, start = i + 1, e + 1
   end
