@@ -471,8 +471,11 @@ def _comment_lines(marker: str, texts: Iterable[str]) -> list[str]:
     return lines
 
 
-def _reference_lines(references: Sequence[str], width: int) -> list[str]:
-    """Return ``#:`` lines, packing file names up to the page width like msgcat."""
+@lru_cache(maxsize=256)
+def _reference_lines(references: tuple[str, ...], width: int) -> tuple[str, ...]:
+    """Return ``#:`` lines, packing file names up to the page width like msgcat.
+
+    Remembered: every entry of a statement's template has the same references."""
     seen: set[tuple[str, int | None]] = set()
     names: list[str] = []
     for ref in references:
@@ -488,7 +491,7 @@ def _reference_lines(references: Sequence[str], width: int) -> list[str]:
             seen.add(key)
             names.append(name if key[1] is None else f"{name}:{key[1]}")
     if not names:
-        return []
+        return ()
     lines, current, column = [], "#:", 2
     for name in names:
         size = len(name.encode("utf-8")) + 1
@@ -498,13 +501,16 @@ def _reference_lines(references: Sequence[str], width: int) -> list[str]:
         current += " " + name
         column += size
     lines.append(current)
-    return lines
+    return tuple(lines)
 
 
+@lru_cache(maxsize=256)
 def _flags(
-    flags: Iterable[str], *, fuzzy_allowed: bool, obsolete: bool
-) -> tuple[list[str], bool, bool]:
-    """Return (the ``#,`` flags in msgcat's order, then unknown ones; wrap?; python-format?)."""
+    flags: tuple[str, ...], *, fuzzy_allowed: bool, obsolete: bool
+) -> tuple[tuple[str, ...], bool, bool]:
+    """Return (the ``#,`` flags in msgcat's order, then unknown ones; wrap?; python-format?).
+
+    Remembered: a catalogue has a handful of different sets of flags."""
     fuzzy, wrap, formats, span, others = False, True, {}, None, []
     for flag in flags:
         if not flag or flag != flag.strip() or any(c in flag for c in ",\n\r"):
@@ -534,7 +540,7 @@ def _flags(
         out.append(f"range: {span[0]}..{span[1]}")
     if not wrap:
         out.append("no-wrap")
-    return out + others, wrap, formats.get("python") in ("yes", "possible")
+    return tuple(out + others), wrap, formats.get("python") in ("yes", "possible")
 
 
 def format_entry(entry: Entry, *, width: int = 79) -> list[str]:
@@ -552,14 +558,14 @@ def format_entry(entry: Entry, *, width: int = 79) -> list[str]:
     ):
         raise ValueError(f"previous msgctxt/msgid_plural without previous msgid: {entry.msgid!r}")
     flags, do_wrap, python_format = _flags(
-        entry.flags, fuzzy_allowed=bool(first_msgstr), obsolete=entry.obsolete
+        tuple(entry.flags), fuzzy_allowed=bool(first_msgstr), obsolete=entry.obsolete
     )
 
     lines: list[str] = []
     for text in entry.translator_comments:
         lines += _comment_lines("#", text.split("\n"))
     lines += _comment_lines("#.", entry.extracted_comments)
-    lines += _reference_lines(entry.references, max(width, MIN_WIDTH))
+    lines += _reference_lines(tuple(entry.references), max(width, MIN_WIDTH))
     if flags:
         lines.append("#, " + ", ".join(flags))
 
