@@ -244,8 +244,9 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
     With a cache folder, a statement whose body (and the pipeline's code) is unchanged since
     the last run is taken from there, and so is one `sources` knows: no pandoc work at all.
     The ASTs then stay in the cache folder, not in memory (`Extracted.ast` reads them).
-    The others go to pandoc a few at a time, on a thread: pandoc parses the next ones while
-    the caller works on the last. With `release`, the pandoc worker is stopped once the last
+    The others go to pandoc a few at a time, on two threads: pandoc parses the next ones while
+    the caller works on the last, and answers one thread while the other turns its answer
+    into segments. With `release`, the pandoc worker is stopped once the last
     of them is parsed: its memory is not held while the caller works on the rest (should a
     cache file be unreadable later on, `pandoc` starts another).
     """
@@ -279,7 +280,7 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
         return ready
 
     chunks = [todo[at:at + CHUNK] for at in range(0, len(todo), CHUNK)]
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         pending = deque(pool.submit(parse, chunk) for chunk in chunks[:2])  # at most two chunks ahead
         following = iter(chunks[2:])
         try:
