@@ -26,7 +26,7 @@ _CREATED = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"$', re.M)
 
 
 # Statements sent to pandoc per request: only the parsed bodies of a few are in memory at once.
-CHUNK = 8
+CHUNK = 4
 
 
 class Extracted:
