@@ -373,11 +373,13 @@ class Memory:
         self._loaded: dict[str, dict[str | None, dict[str, str]]] = {}
         # Per language, what each catalogue offers by its file name: (content hash, pickled offer).
         # Kept pickled: loading and saving the index costs little more than its bytes, and an
-        # offer is only unpickled when the memory is consulted. Compressed (zlib, fastest level):
-        # a third of the size, so an update that changes every catalogue holds ~25 MB less. Only what changed in this run
+        # offer is only unpickled when the memory is consulted. Only what changed in this run
         # stays in memory; the whole index is read when the memory is first consulted, and again
         # when it is written whole.
         self._recent: dict[str, dict[str, tuple[str, bytes]]] = {}  # changed since <lang>.pickle
+        # What `record` was told in this run, compressed until saved (zlib, fastest level: a third
+        # of the size): an update that rewrites every catalogue holds all their offers till then.
+        self._written: dict[str, dict[str, tuple[str, bytes]]] = {}
         self._dirty: set[str] = set()
         self._ids: dict[str, str] = {}  # one string for a msgid all languages have
 
@@ -405,7 +407,13 @@ class Memory:
         # interrupted save is never taken for the catalogue as it now is.
         index = self._load(self._spot(lang))
         index.update(self._recent_of(lang))
+        index.update(self._pending(lang))
         return index
+
+    def _pending(self, lang: str) -> dict[str, tuple[str, bytes]]:
+        """What this run recorded, as the index keeps it."""
+        written = self._written.get(lang, {})
+        return {stem: (key, zlib.decompress(packed)) for stem, (key, packed) in written.items()}
 
     def _offer(self, lang: str, path: Path, index: dict[str, tuple[str, bytes]]) -> Reusable:
         if self._cache is None:
@@ -414,8 +422,8 @@ class Memory:
         known = index.get(path.stem)
         if known is not None and known[0] == key:
             try:
-                return pickle.loads(zlib.decompress(known[1]))
-            except (pickle.PickleError, zlib.error, ValueError, EOFError, AttributeError, TypeError):
+                return pickle.loads(known[1])
+            except (pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
                 pass
         offer = self._read(path)
         self.record(lang, path, key, offer)
@@ -445,8 +453,8 @@ class Memory:
     def record(self, lang: str, path: Path, key: str, offer: Reusable) -> None:
         """What the catalogue `path` (content hash `key`) offers, as update just wrote it."""
         if self._cache is not None:
-            entry = (key, zlib.compress(pickle.dumps(offer, protocol=pickle.HIGHEST_PROTOCOL), 1))
-            self._recent_of(lang)[path.stem] = entry
+            packed = zlib.compress(pickle.dumps(offer, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self._written.setdefault(lang, {})[path.stem] = (key, packed)
             self._dirty.add(lang)
 
     def save(self) -> None:
@@ -455,15 +463,19 @@ class Memory:
         self._loaded.clear()  # no longer needed; the whole index may have to be read
         for lang in sorted(self._dirty):
             current = {p.stem for p in self._paths.get(lang, [])}
-            recent = {stem: v for stem, v in self._recent[lang].items() if stem in current}
+            recent = {**self._recent_of(lang), **self._pending(lang)}
+            recent = {stem: v for stem, v in recent.items() if stem in current}
             if len(recent) > max(RECENT_MAX, len(current) // 8):
-                index = {stem: v for stem, v in self._whole(lang).items() if stem in current}
+                index = self._load(self._spot(lang))
+                index.update(recent)
+                index = {stem: v for stem, v in index.items() if stem in current}
                 write_atomic(self._spot(lang), pickle.dumps((code_digest(), index),
                                                             protocol=pickle.HIGHEST_PROTOCOL))
                 recent = {}
             write_atomic(self._spot(lang, RECENT), pickle.dumps((code_digest(), recent),
                                                                 protocol=pickle.HIGHEST_PROTOCOL))
             self._recent[lang] = recent
+            self._written.pop(lang, None)
             stale = self._cache / lang  # one file per catalogue, as versions before the index kept it
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
