@@ -51,28 +51,6 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-NO_NOTE, SHORT_NOTES, LONG_NOTE = range(3)
-
-
-def _footnotes(inlines: list) -> int:
-    """NO_NOTE, SHORT_NOTES (only footnotes of one paragraph) or LONG_NOTE: what footnotes are
-    among these inlines (or nested)."""
-    found = NO_NOTE
-    stack = list(inlines)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("t") == "Note":
-                if len(node["c"]) != 1 or node["c"][0].get("t") not in ("Para", "Plain"):
-                    return LONG_NOTE
-                found = SHORT_NOTES
-            if isinstance(node.get("c"), list):
-                stack.extend(node["c"])
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
-
-
 class PandocError(RuntimeError):
     """Pandoc could not do what was asked; the caller adds the user's context."""
 
@@ -148,6 +126,21 @@ class Pandoc:
         self._api = docs[0]["pandoc-api-version"]
         return docs
 
+    def read_bodies(self, texts: list[str], *, fmt: str) -> list[tuple[dict, list[str]]]:
+        """Parse statement bodies, in one request: for each, its JSON document and the Markdown
+        text of each of its slots (segment.slots), written as the inlines would be by themselves.
+
+        Attribute-less spans (an editor's bare <span>…</span>) are unwrapped in the document, and
+        spaces at the edges of emphasis moved outside it: pandoc writes them so, and a
+        translation could never have them back.
+        """
+        if not texts:
+            return []
+        answer = self.call("read_bodies", texts=texts, format=fmt, marker=uuid.uuid4().hex)
+        docs = [json.loads(d) for d in answer["docs"]]
+        self._api = docs[0]["pandoc-api-version"]
+        return list(zip(docs, answer["texts"]))
+
     def read_file(self, path: Path, *, fmt: str) -> dict:
         """Parse a file of any format pandoc reads (docx, html, markdown) into a JSON document."""
         return json.loads(self.call("read_file", path=str(path), format=fmt)["doc"])
@@ -159,10 +152,7 @@ class Pandoc:
         doc = {"pandoc-api-version": self.api_version(), "meta": {},
                "blocks": [{"t": "Plain", "c": inl} for inl in inline_lists]}
         marker = uuid.uuid4().hex  # cannot occur in the text: separates the segments
-        notes = [_footnotes(inl) for inl in inline_lists]
-        return self.call("markdown", doc=json.dumps(doc, ensure_ascii=False), marker=marker,
-                         notes=[i for i, kind in enumerate(notes, 1) if kind != NO_NOTE],
-                         alone=[i for i, kind in enumerate(notes, 1) if kind == LONG_NOTE])["texts"]
+        return self.call("markdown", doc=json.dumps(doc, ensure_ascii=False), marker=marker)["texts"]
 
     def api_version(self) -> list[int]:
         """The pandoc-types version of this pandoc's JSON (asked once)."""

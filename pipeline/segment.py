@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .pandoc import MARKDOWN, Pandoc
+from .pandoc import MARKDOWN
 from .source import Statement
 
 SIGNATORY = "signatory"
@@ -45,7 +45,8 @@ class Slot:
 
 
 def slots(blocks: list[dict]) -> Iterator[Slot]:
-    """Every translatable inline list of a block list, in document order."""
+    """Every translatable inline list of a block list, in document order (the same walk as
+    `slots` in lua/worker.lua, which writes each one's text: Pandoc.read_bodies)."""
     yield from _blocks(blocks, "paragraph", top=True)
 
 
@@ -107,55 +108,6 @@ def has_markup(inlines: list) -> bool:
         elif isinstance(node, list):
             stack.extend(node)
     return False
-
-
-def slot_texts(ast: dict, pandoc: Pandoc) -> list[str]:
-    """The Markdown text of every slot of a body, in slot order (one pandoc request).
-
-    Attribute-less spans (an editor's bare <span>…</span>) are unwrapped in `ast` first:
-    pandoc writes them as their bare text, so a translation could never have them back.
-    """
-    for slot in slots(ast["blocks"]):
-        slot.holder[slot.key] = _unwrap_bare_spans(slot.inlines)
-    return pandoc.markdown([s.inlines for s in slots(ast["blocks"])])
-
-
-_EMPHASIS = {"Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"}
-_SPACES = ("Space", "SoftBreak")
-
-
-def _unwrap_bare_spans(inlines: list) -> list:
-    """Inlines as pandoc's Markdown writer gives them back: bare spans unwrapped, and spaces at
-    the edges of emphasis moved outside it ("*a *b" is written "*a* b")."""
-    out: list = []
-    for node in inlines:
-        if isinstance(node, dict) and node.get("t") == "Span" and node["c"][0] == ["", [], []]:
-            out.extend(_unwrap_bare_spans(node["c"][1]))
-            continue
-        if isinstance(node, dict) and node.get("t") in _EMPHASIS and isinstance(node.get("c"), list):
-            content = _unwrap_bare_spans(node["c"])
-            lead = []
-            while content and content[0].get("t") in _SPACES:
-                lead.append(content.pop(0))
-            trail = []
-            while content and content[-1].get("t") in _SPACES:
-                trail.insert(0, content.pop())
-            out += lead[:1] + ([{"t": node["t"], "c": content}] if content else []) + trail[:1]
-            continue
-        if isinstance(node, dict) and node.get("t") == "Note":
-            for block in node["c"]:
-                for slot in slots([block]):
-                    slot.holder[slot.key] = _unwrap_bare_spans(slot.inlines)
-        elif isinstance(node, dict) and isinstance(node.get("c"), list):
-            c = node["c"]
-            if c and isinstance(c[0], dict):   # Emph, Strong…: the content is the list
-                node["c"] = _unwrap_bare_spans(c)
-                c = []
-            for i, part in enumerate(c):
-                if isinstance(part, list) and (not part or isinstance(part[0], dict)):
-                    c[i] = _unwrap_bare_spans(part)
-        out.append(node)
-    return out
 
 
 def stringify(tree, *, notes: bool = True) -> str:

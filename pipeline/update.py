@@ -18,7 +18,7 @@ from .files import write_atomic
 from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
 from .pandoc import Pandoc, PandocError
 from .poformat import Entry
-from .segment import BODY_MARKDOWN, Segment, slot_texts, statement_segments
+from .segment import BODY_MARKDOWN, Segment, statement_segments
 from .source import Statement, read_statement, read_statements
 
 UI = "ui"
@@ -224,8 +224,7 @@ class _Body:
 def _parse(statements: list[Statement], pandoc: Pandoc) -> list[tuple[dict, list[str]]]:
     """Parse bodies in one pandoc request: (AST, slot texts) of each."""
     try:
-        asts = pandoc.read([s.body for s in statements], fmt=BODY_MARKDOWN)
-        return [(ast, slot_texts(ast, pandoc)) for ast in asts]
+        return pandoc.read_bodies([s.body for s in statements], fmt=BODY_MARKDOWN)
     except PandocError as exc:
         raise PipelineError(Problem(Location(statements[0].path if statements else "source"),
                                     f"pandoc could not read the statements ({exc})")) from None

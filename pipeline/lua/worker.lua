@@ -6,16 +6,45 @@ local json = pandoc.json
 
 -- A footnote of one paragraph is shown to translators inline (^[...]), next to
 -- the words it belongs to; longer notes keep pandoc's [^1] form.
+local function short(note)
+  local blocks = note.content
+  return #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain')
+end
+
 local inline_notes = {
   Note = function (note)
-    local blocks = note.content
-    if #blocks == 1 and (blocks[1].t == 'Para' or blocks[1].t == 'Plain') then
-      local inner = pandoc.write(pandoc.Pandoc { pandoc.Plain(blocks[1].content) },
+    if short(note) then
+      local inner = pandoc.write(pandoc.Pandoc { pandoc.Plain(note.content[1].content) },
         'markdown-smart', { wrap_text = 'none' })
       return pandoc.RawInline('markdown', '^[' .. inner:gsub('\n+$', '') .. ']')
     end
   end,
 }
+
+-- Which segments (Para or Plain blocks) have footnotes: the index of each in
+-- `notes`, and alone[i] true where one of them (or a note in it) is long. One
+-- walk of them all: the notes themselves are not walked into, so the blocks
+-- seen are the segments, in order.
+local function footnotes(segments)
+  local notes, alone, i = {}, {}, 0
+  local function long(note)
+    local found = not short(note)
+    note.content:walk { Note = function (inner) found = found or not short(inner) end }
+    return found
+  end
+  local function segment() i = i + 1 end
+  pandoc.Blocks(segments):walk {
+    traverse = 'topdown',
+    Para = segment,
+    Plain = segment,
+    Note = function (note)
+      if notes[#notes] ~= i then notes[#notes + 1] = i end
+      alone[i] = alone[i] or long(note)
+      return nil, false
+    end,
+  }
+  return notes, alone
+end
 
 local ops = {}
 
@@ -37,19 +66,16 @@ function ops.read_file(req)
   return { doc = pandoc.write(pandoc.read(content, req.format), 'json') }
 end
 
--- A JSON document whose blocks are one Plain per segment -> Markdown per segment.
+-- Segments (one Para or Plain block each) -> Markdown per segment.
 -- All segments are written in one pass, separated by a raw marker line (one
 -- pandoc.write per segment costs milliseconds each); a segment with a long
--- footnote (`req.alone`), whose definition pandoc puts at the end of the
--- document, is written on its own. Only the segments with footnotes
--- (`req.notes`) are walked: a walk of the whole document costs more than
--- writing it.
-function ops.markdown(req)
-  local segments = pandoc.read(req.doc, 'json').blocks
-  for _, i in ipairs(req.notes or {}) do segments[i] = segments[i]:walk(inline_notes) end
-  local mark = '<!--segment-' .. req.marker .. '-->'
-  local alone = {}
-  for _, i in ipairs(req.alone or {}) do alone[i] = true end
+-- footnote, whose definition pandoc puts at the end of the document, is written
+-- on its own. Only the segments with footnotes are walked to write them inline:
+-- a walk of each costs more than writing them.
+local function segment_texts(segments, marker)
+  local notes, alone = footnotes(segments)
+  for _, i in ipairs(notes) do segments[i] = segments[i]:walk(inline_notes) end
+  local mark = '<!--segment-' .. marker .. '-->'
   local blocks = {}
   for i, block in ipairs(segments) do
     if not alone[i] then blocks[#blocks + 1] = block end
@@ -59,7 +85,7 @@ function ops.markdown(req)
     return pandoc.write(pandoc.Pandoc(blocks), 'markdown-smart', { wrap_text = 'none' })
   end
   local out = markdown(blocks)
-  local texts, i, start = {}, 1, 1
+  local texts, i, start = pandoc.List {}, 1, 1  -- (a List: [] in JSON even when empty)
   while true do
     local s, e = out:find(mark, start, true)
     if not s then break end
@@ -67,7 +93,102 @@ function ops.markdown(req)
     texts[i] = text:gsub('^\n+', ''):gsub('\n+$', '')
     i, start = i + 1, e + 1
   end
-  return { texts = texts }
+  return texts
+end
+
+-- A JSON document whose blocks are one Plain per segment -> Markdown per segment.
+function ops.markdown(req)
+  return { texts = segment_texts(pandoc.read(req.doc, 'json').blocks, req.marker) }
+end
+
+-- Inlines as pandoc's Markdown writer gives them back: attribute-less spans (an
+-- editor's bare <span>...</span>) unwrapped, and the spaces at the edges of
+-- emphasis moved outside it ("*a *b" is written "*a* b"). A walk is bottom-up:
+-- an element's content is already done when the element is.
+local function is_space(el) return el.t == 'Space' or el.t == 'SoftBreak' end
+
+local function spaces_outside(el)
+  local content = el.content
+  local first, last = 1, #content
+  while first <= last and is_space(content[first]) do first = first + 1 end
+  while last >= first and is_space(content[last]) do last = last - 1 end
+  if first == 1 and last == #content then return nil end
+  local out, inner = {}, {}
+  if first > 1 then out[1] = content[1] end
+  for i = first, last do inner[#inner + 1] = content[i] end
+  if #inner > 0 then
+    el.content = inner
+    out[#out + 1] = el
+  end
+  if last < #content then out[#out + 1] = content[last + 1] end
+  return out
+end
+
+local as_written = {
+  Span = function (span)
+    if span.identifier == '' and #span.classes == 0 and #span.attributes == 0 then
+      return span.content
+    end
+  end,
+}
+for _, t in ipairs { 'Emph', 'Strong', 'Underline', 'Strikeout', 'Superscript', 'Subscript', 'SmallCaps' } do
+  as_written[t] = spaces_outside
+end
+
+-- Every translatable inline list of a block list, in document order, each
+-- appended to `out` as a block of its own (a footnote's blocks are part of the
+-- inlines it is in): the same walk as segment.slots. A Para or Plain is taken
+-- as it is (a new Plain of its inlines costs more than writing them); its
+-- Markdown is the same but for the blank line after it.
+local function slots(blocks, out)
+  for _, block in ipairs(blocks) do
+    local t = block.t
+    if t == 'Para' or t == 'Plain' then
+      out[#out + 1] = block
+    elseif t == 'Header' then
+      out[#out + 1] = pandoc.Plain(block.content)
+    elseif t == 'LineBlock' then
+      for _, line in ipairs(block.content) do out[#out + 1] = pandoc.Plain(line) end
+    elseif t == 'BlockQuote' or t == 'Div' then
+      slots(block.content, out)
+    elseif t == 'OrderedList' or t == 'BulletList' then
+      for _, item in ipairs(block.content) do slots(item, out) end
+    elseif t == 'DefinitionList' then
+      for _, item in ipairs(block.content) do
+        out[#out + 1] = pandoc.Plain(item[1])
+        for _, definition in ipairs(item[2]) do slots(definition, out) end
+      end
+    elseif t == 'Figure' then
+      slots(block.caption.long, out)
+      slots(block.content, out)
+    elseif t == 'Table' then
+      slots(block.caption.long, out)
+      local rows = {}
+      for _, row in ipairs(block.head.rows) do rows[#rows + 1] = row end
+      for _, body in ipairs(block.bodies) do
+        for _, row in ipairs(body.head) do rows[#rows + 1] = row end
+        for _, row in ipairs(body.body) do rows[#rows + 1] = row end
+      end
+      for _, row in ipairs(block.foot.rows) do rows[#rows + 1] = row end
+      for _, row in ipairs(rows) do
+        for _, cell in ipairs(row.cells) do slots(cell.contents, out) end
+      end
+    end
+  end
+  return out
+end
+
+-- Markdown statement bodies -> for each, its pandoc JSON document (inlines as
+-- the Markdown writer gives them back) and the Markdown text of each of its
+-- slots: reading and writing in one round trip.
+function ops.read_bodies(req)
+  local docs, texts = {}, {}
+  for i, text in ipairs(req.texts) do
+    local doc = pandoc.read(text, req.format):walk(as_written)
+    docs[i] = pandoc.write(doc, 'json')
+    texts[i] = segment_texts(slots(doc.blocks, {}), req.marker)
+  end
+  return { docs = docs, texts = texts }
 end
 
 -- A JSON document -> text in another format, or a binary file at req.path.
