@@ -187,6 +187,7 @@ function ops.read_bodies(req)
     local doc = pandoc.read(text, req.format):walk(as_written)
     docs[i] = pandoc.write(doc, 'json')
     texts[i] = segment_texts(slots(doc.blocks, {}), req.marker)
+    collectgarbage()  -- this document's Lua objects hold its pandoc values: not kept till the next
   end
   return { docs = docs, texts = texts }
 end
