@@ -768,9 +768,21 @@ def test_two_concurrent_publishes_run_one_after_the_other(published_base: Path, 
     reference = tmp_path / "reference"
     shutil.copytree(root, reference)
     assert main(["--project", str(reference), "publish"]) == 0
-    first, second = _publish_proc(root), _publish_proc(root)
-    results = [p.communicate(timeout=300) for p in (first, second)]
-    assert first.returncode == second.returncode == 0, results
-    assert any(b"waiting for pid" in err for _, err in results)
+    # Both start while this test holds the lock (so they overlap however fast a publish is);
+    # once both wait, it lets go and they race for it.
+    logs = [tmp_path / "first.err", tmp_path / "second.err"]
+    with project_lock(root, "test"):
+        procs = [subprocess.Popen([PYTHON, "-m", "pipeline", "--project", str(root), "publish", "-j", "1"],
+                                  env=_env(), stdout=subprocess.PIPE, stderr=log.open("wb")) for log in logs]
+        deadline = time.monotonic() + 120
+        while not all(b"waiting for pid" in log.read_bytes() for log in logs):
+            assert time.monotonic() < deadline and all(p.poll() is None for p in procs), \
+                [log.read_bytes() for log in logs]
+            time.sleep(0.05)
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [log.read_bytes() for log in logs]
+    # One after the other: the one that got the lock first built the outputs, the other found them built.
+    rebuilt = sorted(int(re.search(rb"(\d+) outputs rebuilt", out).group(1)) for out in outs)
+    assert rebuilt[0] == 0 < rebuilt[1], outs
     assert _snapshot(root) == _snapshot(reference)
     assert not list(root.glob(".out.staging-*"))
