@@ -169,7 +169,7 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
         builder = Builder(first, resolve_fonts(first), workers=jobs - 1)
         builder.start()
     try:
-        return _publish(root, first.out_dir, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
+        return _publish(root, first, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
     finally:
         if builder is not None:
             builder.close()
@@ -181,10 +181,17 @@ POOL_FROM = 3
 FRESH_PANDOC_FROM = 50
 
 
-def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
+def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
              log: Callable[[str], None]) -> PublishReport:
     from .lock import Staging
     from .render import FORMATS, Builder, Job, Renderer, Task, editions_index, index_entry
+
+    out = first.out_dir
+
+    def common_inputs(renderer: Renderer) -> dict[str, str]:
+        """The content hashes every output is built from."""
+        return {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
+                "fonts": renderer.fonts_digest}
 
     wanted: dict[str, dict] = {}   # rel -> the inputs of the build whose output is to be kept
     built: dict[str, str] = {}     # rel -> hash of what was built
@@ -205,14 +212,12 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
         if builder is not None:
             # A first build: the source language's Word and PDF files need nothing of the catalogues,
             # so they are built while the update goes on (the page waits: it links the translations).
-            first = load_config(root)
             renderer = Renderer(first, pandoc, fonts=builder.fonts)
             source = next(lc for lc in first.languages if lc.code == first.source.code)
-            shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
-                             "fonts": renderer.fonts_digest}
+            early_common = common_inputs(renderer)
 
             def early(x: Extracted) -> None:
-                needs = _inputs(first, x, source.code, False, shared_inputs)
+                needs = _inputs(first, x, source.code, False, early_common)
                 tasks = tuple(Task(None, fmt, f"{source.code}/{x.slug}.{fmt}", needs, "new")
                               for fmt in FORMATS if fmt != "html")
                 build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()))
@@ -228,8 +233,7 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
         report.skipped = [d for d in decisions if not d.publish]
 
         renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts if builder else None)
-        shared_inputs = {"pipeline": code_digest(), "config": file_digest(root / "project.yaml"),
-                         "fonts": renderer.fonts_digest}
+        common = common_inputs(renderer)
         listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
         languages: dict[str, list[str]] = {}
         for d in listed:
@@ -237,7 +241,7 @@ def _publish(root: Path, out: Path, pandoc: Pandoc, builder, *, draft: bool, job
 
         work: list[tuple[Decision, list[Task]]] = []   # per statement x language, the outputs to rebuild
         for d in report.published:
-            inputs = _inputs(config, d.extracted, d.language.code, d.draft, shared_inputs)
+            inputs = _inputs(config, d.extracted, d.language.code, d.draft, common)
             tasks = []
             for fmt in FORMATS:
                 rel = f"{d.language.code}/{d.extracted.slug}.{fmt}"

@@ -138,7 +138,7 @@ def body_segments(ast: dict, texts: list[str]) -> list[Segment]:
     """The segments of a statement body, given its slots' texts."""
     found = list(slots(ast["blocks"]))
     segments = []
-    for slot, text in zip(found, texts):
+    for slot, text in zip(found, texts, strict=True):  # (lua/worker.lua walks the same slots)
         if not text.strip():
             continue
         markdown = has_markup(slot.inlines)

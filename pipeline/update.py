@@ -16,7 +16,7 @@ from .config import Config, load_config
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
 from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
-from .pandoc import Pandoc, PandocError
+from .pandoc import Pandoc, PandocError, shared
 from .poformat import Entry
 from .segment import BODY_MARKDOWN, Segment, statement_segments
 from .source import Statement, read_statement, read_statements
@@ -211,8 +211,6 @@ class _Body:
                 return data["ast"]
         except (OSError, ValueError):
             pass
-        from .pandoc import shared
-
         [(ast, texts)] = _parse([s], self.pandoc or shared())
         write_atomic(self.path, json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
         return ast
@@ -387,8 +385,6 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
     With keep=False (the update command), a statement's segments are saved in .cache/ and let go
     once its catalogues are done: the Extracted returned read them again if asked.
     `on_extracted` is shown each statement as soon as it is parsed, before its catalogues."""
-    from .pandoc import shared
-
     config = load_config(root)
     pandoc = pandoc or shared()
     cache = config.cache_dir
