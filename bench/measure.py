@@ -1,13 +1,15 @@
 """Running one command and measuring it: wall time and peak memory of its whole process tree.
 
     sample = run(["python", "-m", "pipeline", "update"], env=env)
-    sample.wall, sample.tree_rss_mb, sample.max_rss_mb
+    sample.wall, sample.tree_rss_mb, sample.tree_pss_mb, sample.max_rss_mb
 
-Two memory figures: `max_rss_mb` is the kernel's ru_maxrss from wait4() (the largest
-single process of the tree: what `/usr/bin/time -f %M` prints), `tree_rss_mb` the
-peak of the RSS summed over the process and all its descendants (pandoc worker, render
-pool), sampled from /proc every 50 ms. Shared pages are counted once per
-process, so the sum is an upper bound.
+Three memory figures: `max_rss_mb` is the kernel's ru_maxrss from wait4() (the largest
+single process of the tree: what `/usr/bin/time -f %M` prints); `tree_rss_mb` the
+peak of the RSS summed over the process and all its descendants (pandoc workers, render
+processes), sampled from /proc every 50 ms, which counts a page shared by several of them
+(the pandoc binary's ~140 MB of code, Python's libraries) once per process: an upper bound;
+`tree_pss_mb` the peak of their summed proportional set size (each shared page divided
+among the processes sharing it, /proc/PID/smaps_rollup): the memory the tree occupies.
 """
 from __future__ import annotations
 
@@ -19,7 +21,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_PAGE = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_EVERY = 0.05  # seconds: one look at /proc costs ~2 ms of CPU
 
 
@@ -30,6 +31,7 @@ class Sample:
     wall: float                 # seconds
     max_rss_mb: float           # largest single process (ru_maxrss)
     tree_rss_mb: float          # peak of the summed RSS of the process tree (sampled)
+    tree_pss_mb: float          # peak of the summed PSS of the process tree (sampled)
     returncode: int
     output: str = ""            # stdout + stderr, for error messages
     load: float = 0.0           # the machine's 1-minute load average when the run started
@@ -54,19 +56,27 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_rss(pid: int) -> int:
-    """Bytes resident in `pid` and all its descendants right now."""
+def tree_memory(pid: int) -> tuple[int, int]:
+    """Bytes resident in `pid` and all its descendants right now: summed RSS and summed PSS."""
     tree = _children()
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/statm", "rb") as f:
-                total += int(f.read().split()[1]) * _PAGE
+            with open(f"/proc/{p}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith((b"Rss:", b"Pss:")):
+                        kb = int(line.split()[1]) * 1024
+                        if line.startswith(b"Rss:"):
+                            rss += kb
+                        else:
+                            pss += kb
+                            break
         except (OSError, IndexError, ValueError):
             pass
         todo.extend(tree.get(p, ()))
-    return total
+    return rss, pss
 
 
 def run(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -77,13 +87,14 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None 
     with open(out_path, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        peak = 0
+        peak = peak_pss = 0
         done = threading.Event()
 
         def sampler() -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss
             while not done.is_set():
-                peak = max(peak, tree_rss(proc.pid))
+                rss, pss = tree_memory(proc.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                 done.wait(SAMPLE_EVERY)
 
         thread = threading.Thread(target=sampler, daemon=True)
@@ -96,6 +107,7 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None 
     output = out_path.read_text(encoding="utf-8", errors="replace")
     out_path.unlink()
     sample = Sample(wall, usage.ru_maxrss / 1024, max(peak, usage.ru_maxrss * 1024) / 2**20,
+                    (peak_pss or usage.ru_maxrss * 1024) / 2**20,  # (ended before a first sample: its RSS)
                     proc.returncode, output, load)
     if check and proc.returncode != 0:
         raise BenchError(f"{' '.join(map(str, argv))} exited with {proc.returncode}:\n{output[-3000:]}")
@@ -128,6 +140,10 @@ class Figure:
     @property
     def tree_rss_mb(self) -> float:
         return max(s.tree_rss_mb for s in self.samples)
+
+    @property
+    def tree_pss_mb(self) -> float:
+        return max(s.tree_pss_mb for s in self.samples)
 
     @property
     def max_rss_mb(self) -> float:

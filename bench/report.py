@@ -47,7 +47,7 @@ def machine(python: str = sys.executable) -> dict[str, str]:
 
 def table(rows: list[Row]) -> str:
     """A Markdown table, grouped (groups in the order they were first measured); times are medians."""
-    header = ["measurement", "runs", "median", "min–max", "peak RSS, tree", "max RSS, 1 process", "load",
+    header = ["measurement", "runs", "median", "min–max", "peak PSS, tree", "peak RSS, tree", "max RSS, 1 process", "load",
               "target", "result"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
     groups = list(dict.fromkeys(row.group for row in rows))
@@ -58,9 +58,10 @@ def table(rows: list[Row]) -> str:
                 f = row.figure
                 lo, hi = f.spread
                 cells = [str(f.runs), _seconds(f.wall), f"{_seconds(lo)}–{_seconds(hi)}" if f.runs > 1 else "",
-                         f"{f.tree_rss_mb:.0f} MB", f"{f.max_rss_mb:.0f} MB", f"{f.load:.1f}"]
+                         f"{f.tree_pss_mb:.0f} MB", f"{f.tree_rss_mb:.0f} MB", f"{f.max_rss_mb:.0f} MB",
+                         f"{f.load:.1f}"]
             else:
-                cells = ["", row.value, "", "", "", ""]
+                cells = ["", row.value, "", "", "", "", ""]
             verdict = "" if row.ok is None else ("pass" if row.ok else "**FAIL**")
             label = row.label + (f" <br><sub>{row.note}</sub>" if row.note else "")
             lines.append("| " + " | ".join([label, *cells, row.target, verdict]) + " |")
@@ -96,10 +97,12 @@ def results_markdown(rows: list[Row], info: dict[str, str], *, elapsed: float, c
         "## Figures",
         "",
         "Wall times are medians over the runs shown (fewer than asked when one run took longer than",
-        "the bench's per-measurement budget). Peak memory: *tree* is the highest sum of the RSS of the",
-        "pipeline process and all its children (pandoc worker, render processes), sampled every 50 ms;",
-        "*1 process* is the kernel's ru_maxrss (what `/usr/bin/time -f %M` prints); the pandoc worker is",
-        "not waited for by the pipeline, so only the tree figure includes it. *load*: the highest 1-minute",
+        "the bench's per-measurement budget). Peak memory, sampled every 50 ms over the pipeline process",
+        "and all its children (pandoc workers, render processes): *PSS, tree* is the highest sum of their",
+        "proportional set sizes (a page shared by n processes counts 1/n in each: the memory the tree",
+        "occupies; the memory targets are judged on it); *RSS, tree* the highest sum of their RSS, which",
+        "counts a shared page once per process (each pandoc maps the same ~140 MB binary): an upper bound;",
+        "*1 process* is the kernel's ru_maxrss (what `/usr/bin/time -f %M` prints). *load*: the highest 1-minute",
         "load average a run started under (other work on this 2-core machine slows every figure).",
         "Every pipeline figure is a `python -m pipeline --project P ...` subprocess, interpreter",
         "start-up included, on a copy of pipeline/ taken when the bench started",

@@ -117,7 +117,7 @@ class Bench:
         self.rows.append(Row(group, label, figure, target=target, ok=check(figure) if check else None, note=note))
         lo, hi = figure.spread
         self.log(f"    {label}: {figure.wall:.2f} s median of {figure.runs} ({lo:.2f}-{hi:.2f}), "
-                 f"peak {figure.tree_rss_mb:.0f} MB, load {figure.load:.1f}")
+                 f"peak PSS {figure.tree_pss_mb:.0f} MB, RSS {figure.tree_rss_mb:.0f} MB, load {figure.load:.1f}")
         return figure
 
     def ratio(self, group: str, label: str, value: float | None, *, target: str = "",
@@ -348,7 +348,7 @@ def _outputs(project: Path) -> list[Path]:
 
 
 def _memory_ok(figure: Figure) -> bool:
-    return figure.tree_rss_mb <= 300
+    return figure.tree_pss_mb <= 300
 
 
 def edit_po(path: Path, word: str) -> None:

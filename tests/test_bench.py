@@ -104,3 +104,26 @@ def test_edit_po_adds_a_word_to_one_translated_paragraph(tmp_path: Path):
     edit_po(po, "فعلا")
     assert '"فعلا نص طويل"' in po.read_text(encoding="utf-8")
     assert 'msgstr "ت"' in po.read_text(encoding="utf-8")
+
+
+def test_tree_memory_counts_children_and_shares_their_pages():
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from bench.measure import tree_memory
+
+    alone_rss, alone_pss = tree_memory(os.getpid())
+    assert 0 < alone_pss <= alone_rss
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while tree_memory(os.getpid())[0] == alone_rss and time.monotonic() < deadline:
+            time.sleep(0.05)   # (until the child has started)
+        rss, pss = tree_memory(os.getpid())
+        assert rss > alone_rss
+        # The child shares the interpreter's pages with this process: PSS counts them once in all.
+        assert pss - alone_pss < rss - alone_rss
+    finally:
+        child.communicate(b"")
