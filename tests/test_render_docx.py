@@ -301,6 +301,24 @@ def test_final_document_has_no_header(packages):
         assert b"headerReference" not in package["word/document.xml"]
 
 
+# ------------------------------------------------------------- styles
+
+
+def style_ids(styles: bytes) -> set[str]:
+    return {s.get(w("styleId")) for s in ET.fromstring(styles).iter(w("style"))}
+
+
+def test_styles_are_pandocs_without_highlighting(packages, pandoc, tmp_path):
+    """The lean reference document drops the code-highlighting styles and no other."""
+    path = tmp_path / "default.docx"
+    pandoc.write({"pandoc-api-version": pandoc.api_version(), "meta": {}, "blocks": []}, "docx", path=path)
+    default = style_ids(unzip(path.read_bytes())["word/styles.xml"])
+    tokens = {s for s in default if s.endswith("Tok")}
+    assert "KeywordTok" in tokens and {"SourceCode", "VerbatimChar", "Title", "FootnoteReference"} <= default
+    for package in packages.values():
+        assert style_ids(package["word/styles.xml"]) == default - tokens
+
+
 # ------------------------------------------------------------- units
 
 

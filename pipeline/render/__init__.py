@@ -13,7 +13,7 @@ from ..locale import Language
 from ..manifest import digest, stat_digest
 from ..pandoc import Pandoc, PandocError, shared
 from ..translate import Document, translate
-from .docx import docx_error, docx_request, finish_docx
+from .docx import docx_error, docx_request, finish_docx, lean_reference
 from .fonts import Fonts, resolve_fonts
 from .html import Alternate, description, html_page, html_request, render_index
 from .pdf import checked_source, typesetter, typst_error, typst_request
@@ -99,7 +99,7 @@ class Renderer:
                 self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
             self._count += 1
             path = Path(self._tmp.name) / f"statement-{self._count}.docx"
-            requests.append(docx_request(doc, path))
+            requests.append(docx_request(doc, path, lean_reference(self.pandoc, path.parent)))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
         try:
