@@ -176,13 +176,19 @@ class Pandoc:
         """Several `write`s in one request: [{"doc": dict, "format": str, "options"?, "template"?, "path"?}].
 
         Each answer is {"text": str}, {"path": str} or {"error": str}: one output failing
-        does not take the others with it.
+        does not take the others with it. Requests given the same document (the same object)
+        share it: it is encoded and read by pandoc once.
         """
         if not requests:
             return []
-        encoded = [{**r, "doc": json.dumps(r["doc"], ensure_ascii=False), "options": r.get("options") or {}}
-                   for r in requests]
-        return self.call("write_many", requests=encoded)["results"]
+        docs: dict[int, int] = {}   # id(document) -> its number (1, 2…: a Lua index) in `encoded`
+        encoded: list[str] = []
+        for r in requests:
+            if id(r["doc"]) not in docs:
+                encoded.append(json.dumps(r["doc"], ensure_ascii=False))
+                docs[id(r["doc"])] = len(encoded)
+        sent = [{**r, "doc": docs[id(r["doc"])], "options": r.get("options") or {}} for r in requests]
+        return self.call("write_many", docs=encoded, requests=sent)["results"]
 
     def close(self) -> None:
         if self._proc is not None:

@@ -15,7 +15,8 @@ from pipeline import ui
 from pipeline.catalog import read_po
 from pipeline.config import load_config
 from pipeline.render.docx import (CREATOR, PPR_ORDER, RPR_ORDER, SECTPR_ORDER, TBLPR_ORDER, creator,
-                                  render_docx, run_is_rtl)
+                                  docx_request, finish_docx, lean_reference, render_docx, run_is_rtl)
+from pipeline.render.html import html_request
 from pipeline.source import read_statements
 from pipeline.translate import Document, translate
 from pipeline.update import parse_bodies
@@ -301,7 +302,7 @@ def test_final_document_has_no_header(packages):
         assert b"headerReference" not in package["word/document.xml"]
 
 
-# ------------------------------------------------------------- styles
+# ------------------------------------------------------------- styles and requests
 
 
 def style_ids(styles: bytes) -> set[str]:
@@ -317,6 +318,22 @@ def test_styles_are_pandocs_without_highlighting(packages, pandoc, tmp_path):
     assert "KeywordTok" in tokens and {"SourceCode", "VerbatimChar", "Title", "FootnoteReference"} <= default
     for package in packages.values():
         assert style_ids(package["word/styles.xml"]) == default - tokens
+
+
+@pytest.mark.parametrize("code", ["ar", "en"])
+def test_html_and_docx_in_one_request_as_written_alone(build, render, config, pandoc, tmp_path, code):
+    """write_many reads the document the HTML and DOCX requests share once: same outputs."""
+    doc = build(code)
+    path = tmp_path / "one.docx"
+    html, docx = html_request(doc), docx_request(doc, path, lean_reference(pandoc, tmp_path))
+    # English shares doc.ast; the Arabic page has its Latin names isolated: two documents are sent.
+    assert (html["doc"] is doc.ast) == (code == "en")
+    answers = pandoc.write_many([html, docx])
+    # (the body alone is written: the metadata doc.ast brings changes nothing)
+    assert answers[0]["text"] == pandoc.write({**html["doc"], "meta": {}}, "html5", options=html["options"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert finish_docx(path.read_bytes(), doc, fonts=config.fonts) == render(doc)
 
 
 # ------------------------------------------------------------- units
