@@ -20,6 +20,7 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 from xml.etree import ElementTree as ET
@@ -174,12 +175,18 @@ def finish_docx(written: bytes, doc: Document, *, fonts: dict[str, str]) -> byte
         parts = {name: z.read(name) for name in z.namelist()}
 
     header = _add_draft_header(parts, doc) if doc.draft else None
+
+    def document(root: ET.Element) -> None:  # (the largest part: parsed once for both)
+        mark_text(root, style)
+        _section(root, style, header)
+
     for name in list(parts):
-        if _TEXT_PART.fullmatch(name):
+        if name == "word/document.xml":
+            parts[name] = _edit(parts[name], document)
+        elif _TEXT_PART.fullmatch(name):
             parts[name] = _edit(parts[name], lambda root: mark_text(root, style))
-    parts["word/document.xml"] = _edit(parts["word/document.xml"], lambda root: _section(root, style, header))
-    parts["word/styles.xml"] = _edit(parts["word/styles.xml"], lambda root: _styles(root, style))
-    if "word/numbering.xml" in parts:
+    parts["word/styles.xml"] = _styles_part(parts["word/styles.xml"], style)
+    if "word/numbering.xml" in parts and style.number_format != "decimal":
         parts["word/numbering.xml"] = _edit(parts["word/numbering.xml"],
                                             lambda root: _numbering(root, style))
     parts["docProps/core.xml"] = core_properties(doc, when)
@@ -223,7 +230,7 @@ def mark_text(root: ET.Element, style: WordStyle) -> None:
 
 def run_is_rtl(text: str, *, rtl_document: bool) -> bool:
     """A run is right-to-left if its strong characters are; neutral or mixed runs follow the document."""
-    classes = {unicodedata.bidirectional(ch) for ch in text}
+    classes = set(map(unicodedata.bidirectional, text))
     has_rtl = bool(classes & {"R", "AL"})
     has_ltr = "L" in classes
     if has_rtl != has_ltr:
@@ -257,6 +264,13 @@ def _section(root: ET.Element, style: WordStyle, header: str | None) -> None:
 # ------------------------------------------------------------- styles and numbering
 
 
+@lru_cache(maxsize=16)
+def _styles_part(data: bytes, style: WordStyle) -> bytes:
+    """styles.xml edited by `_styles`: pandoc writes the same one for every document of a language
+    (the lean reference's), so it is edited once per language (~2 ms a document otherwise)."""
+    return _edit(data, lambda root: _styles(root, style))
+
+
 def _styles(root: ET.Element, style: WordStyle) -> None:
     """Fonts and languages as defaults (so text typed later in Word gets them too)."""
     # Theme fonts override named ones; keep only the East Asian theme font.
@@ -284,9 +298,7 @@ def _styles(root: ET.Element, style: WordStyle) -> None:
 
 
 def _numbering(root: ET.Element, style: WordStyle) -> None:
-    """Numbered lists count in the language's digits."""
-    if style.number_format == "decimal":
-        return
+    """Numbered lists count in the language's digits (not called for European digits)."""
     for fmt in root.iter(w("numFmt")):
         if fmt.get(w("val")) == "decimal":
             fmt.set(w("val"), style.number_format)
@@ -448,10 +460,12 @@ def _serialize(root: ET.Element, namespaces: Iterable[tuple[str, str]]) -> bytes
     return "".join(out).encode("utf-8")
 
 
-_ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
-_TEXT_SPECIAL = re.compile(r"[&<>\r]")
 # Characters XML 1.0 cannot hold at all, even escaped: Word refuses a part that has one.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_NOT_XML = re.compile(f"[{_NOT_XML_CHARS}]")
+# What an attribute value or a text cannot be written as it is (one search: most are plain).
+_ATTR_SPECIAL = re.compile(f'[&<>"\n\r\t{_NOT_XML_CHARS}]')
+_TEXT_SPECIAL = re.compile(f"[&<>\r{_NOT_XML_CHARS}]")
 
 
 def escape(value: str, entities: dict[str, str] | None = None) -> str:
@@ -468,17 +482,15 @@ def xml_chars(value: str) -> str:
 
 
 def _attr(value: str) -> str:
-    value = xml_chars(value)
     if not _ATTR_SPECIAL.search(value):
         return value
-    return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return escape(xml_chars(value), {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _text(value: str) -> str:
-    value = xml_chars(value)
     if not _TEXT_SPECIAL.search(value):
         return value
-    return escape(value, {"\r": "&#13;"})
+    return escape(xml_chars(value), {"\r": "&#13;"})
 
 
 def _first_child(parent: ET.Element, name: str) -> ET.Element:
