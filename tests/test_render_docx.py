@@ -14,8 +14,9 @@ import pytest
 from pipeline import ui
 from pipeline.catalog import read_po
 from pipeline.config import load_config
-from pipeline.render.docx import (CREATOR, PPR_ORDER, RPR_ORDER, SECTPR_ORDER, TBLPR_ORDER, creator,
-                                  docx_request, finish_docx, lean_reference, render_docx, run_is_rtl)
+from pipeline.render.docx import (CREATOR, PPR_ORDER, RPR_ORDER, SECTPR_ORDER, TBLPR_ORDER, WRITER_OPTIONS,
+                                  creator, docx_request, finish_docx, references, render_docx, run_is_rtl,
+                                  with_all_styles)
 from pipeline.render.html import html_request
 from pipeline.source import read_statements
 from pipeline.translate import Document, translate
@@ -325,7 +326,8 @@ def test_html_and_docx_in_one_request_as_written_alone(build, render, config, pa
     """write_many reads the document the HTML and DOCX requests share once: same outputs."""
     doc = build(code)
     path = tmp_path / "one.docx"
-    html, docx = html_request(doc), docx_request(doc, path, lean_reference(pandoc, tmp_path))
+    refs = references(pandoc, tmp_path)
+    html, docx = html_request(doc), docx_request(doc, path, refs)
     # English shares doc.ast; the Arabic page has its Latin names isolated: two documents are sent.
     assert (html["doc"] is doc.ast) == (code == "en")
     answers = pandoc.write_many([html, docx])
@@ -333,7 +335,80 @@ def test_html_and_docx_in_one_request_as_written_alone(build, render, config, pa
     assert answers[0]["text"] == pandoc.write({**html["doc"], "meta": {}}, "html5", options=html["options"])
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("SOURCE_DATE_EPOCH", raising=False)
-        assert finish_docx(path.read_bytes(), doc, fonts=config.fonts) == render(doc)
+        assert finish_docx(path.read_bytes(), doc, fonts=config.fonts, styles=refs.styles) == render(doc)
+
+
+RICH = """---
+author: [A. Author, B. Author]
+abstract: An abstract.
+---
+
+# One
+
+## Two
+
+### Three
+
+#### Four
+
+##### Five
+
+###### Six
+
+Text with *emphasis*, **strength**, `code`, [a link](https://example.org), a note[^1], ~~struck~~,
+^up^, ~down~ and [small capitals]{.smallcaps}.
+
+[^1]: The note.
+
+    > Quoted in the note.
+
+> A quotation.
+
+Term
+:   Its definition.
+
+- one
+- two
+
+1. first
+2. second
+
+Code:
+
+    code
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+: A table.
+
+| A line
+| block
+
+---
+"""
+
+
+@pytest.mark.parametrize("custom", ["", '::: {custom-style="block text"}\nStyled.\n:::\n\n[Styled]{custom-style="Mine"}\n'])
+def test_the_quick_reference_writes_what_the_full_one_does(build, config, pandoc, tmp_path, custom):
+    """Whatever pandoc styles, the package written with the quick reference (finish_docx puts the styles
+    back) is the one written with the full reference; with custom styles, pandoc writes with the full one."""
+    ast = pandoc.read([RICH + custom])[0]
+    doc = build("ar")
+    doc = dataclasses.replace(doc, ast={**ast, "meta": {**ast["meta"], **doc.ast["meta"]}})
+    refs = references(pandoc, tmp_path)
+    full, quick = tmp_path / "full.docx", tmp_path / "quick.docx"
+    pandoc.write(doc.ast, "docx", options={**WRITER_OPTIONS, "reference_doc": str(refs.full)}, path=full)
+    pandoc.write(doc.ast, "docx", options=docx_request(doc, quick, refs)["options"], path=quick)
+    first = quick.read_bytes()
+    written = with_all_styles(first, doc, pandoc, refs, quick)
+    assert (written == first) == (not custom)   # (written again with the full reference)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        expected = finish_docx(full.read_bytes(), doc, fonts=config.fonts, styles=refs.styles)
+        assert finish_docx(written, doc, fonts=config.fonts, styles=refs.styles) == expected
+        assert render_docx(doc, pandoc=pandoc, fonts=config.fonts) == expected
 
 
 # ------------------------------------------------------------- units
