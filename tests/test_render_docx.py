@@ -14,8 +14,10 @@ import pytest
 from pipeline import ui
 from pipeline.catalog import read_po
 from pipeline.config import load_config
-from pipeline.render.docx import (CREATOR, PPR_ORDER, RPR_ORDER, SECTPR_ORDER, TBLPR_ORDER, creator,
-                                  render_docx, run_is_rtl)
+from pipeline.render.docx import (CREATOR, PPR_ORDER, RPR_ORDER, SECTPR_ORDER, TBLPR_ORDER, WRITER_OPTIONS,
+                                  creator, docx_request, finish_docx, references, render_docx, run_is_rtl,
+                                  with_all_styles)
+from pipeline.render.html import html_request
 from pipeline.source import read_statements
 from pipeline.translate import Document, translate
 from pipeline.update import parse_bodies
@@ -299,6 +301,114 @@ def test_final_document_has_no_header(packages):
     for package in packages.values():
         assert not [n for n in package if n.startswith("word/header")]
         assert b"headerReference" not in package["word/document.xml"]
+
+
+# ------------------------------------------------------------- styles and requests
+
+
+def style_ids(styles: bytes) -> set[str]:
+    return {s.get(w("styleId")) for s in ET.fromstring(styles).iter(w("style"))}
+
+
+def test_styles_are_pandocs_without_highlighting(packages, pandoc, tmp_path):
+    """The lean reference document drops the code-highlighting styles and no other."""
+    path = tmp_path / "default.docx"
+    pandoc.write({"pandoc-api-version": pandoc.api_version(), "meta": {}, "blocks": []}, "docx", path=path)
+    default = style_ids(unzip(path.read_bytes())["word/styles.xml"])
+    tokens = {s for s in default if s.endswith("Tok")}
+    assert "KeywordTok" in tokens and {"SourceCode", "VerbatimChar", "Title", "FootnoteReference"} <= default
+    for package in packages.values():
+        assert style_ids(package["word/styles.xml"]) == default - tokens
+
+
+@pytest.mark.parametrize("code", ["ar", "en"])
+def test_html_and_docx_in_one_request_as_written_alone(build, render, config, pandoc, tmp_path, code):
+    """write_many reads the document the HTML and DOCX requests share once: same outputs."""
+    doc = build(code)
+    path = tmp_path / "one.docx"
+    refs = references(pandoc, tmp_path)
+    html, docx = html_request(doc), docx_request(doc, path, refs)
+    # English shares doc.ast; the Arabic page has its Latin names isolated: two documents are sent.
+    assert (html["doc"] is doc.ast) == (code == "en")
+    answers = pandoc.write_many([html, docx])
+    # (the body alone is written: the metadata doc.ast brings changes nothing)
+    assert answers[0]["text"] == pandoc.write({**html["doc"], "meta": {}}, "html5", options=html["options"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert finish_docx(path.read_bytes(), doc, fonts=config.fonts, styles=refs.styles) == render(doc)
+
+
+RICH = """---
+author: [A. Author, B. Author]
+abstract: An abstract.
+---
+
+# One
+
+## Two
+
+### Three
+
+#### Four
+
+##### Five
+
+###### Six
+
+Text with *emphasis*, **strength**, `code`, [a link](https://example.org), a note[^1], ~~struck~~,
+^up^, ~down~ and [small capitals]{.smallcaps}.
+
+[^1]: The note.
+
+    > Quoted in the note.
+
+> A quotation.
+
+Term
+:   Its definition.
+
+- one
+- two
+
+1. first
+2. second
+
+Code:
+
+    code
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+: A table.
+
+| A line
+| block
+
+---
+"""
+
+
+@pytest.mark.parametrize("custom", ["", '::: {custom-style="block text"}\nStyled.\n:::\n\n[Styled]{custom-style="Mine"}\n'])
+def test_the_quick_reference_writes_what_the_full_one_does(build, config, pandoc, tmp_path, custom):
+    """Whatever pandoc styles, the package written with the quick reference (finish_docx puts the styles
+    back) is the one written with the full reference; with custom styles, pandoc writes with the full one."""
+    ast = pandoc.read([RICH + custom])[0]
+    doc = build("ar")
+    doc = dataclasses.replace(doc, ast={**ast, "meta": {**ast["meta"], **doc.ast["meta"]}})
+    refs = references(pandoc, tmp_path)
+    full, quick = tmp_path / "full.docx", tmp_path / "quick.docx"
+    pandoc.write(doc.ast, "docx", options={**WRITER_OPTIONS, "reference_doc": str(refs.full)}, path=full)
+    pandoc.write(doc.ast, "docx", options=docx_request(doc, quick, refs)["options"], path=quick)
+    first = quick.read_bytes()
+    written = with_all_styles(first, doc, pandoc, refs, quick)
+    assert (written == first) == (not custom)   # (written again with the full reference)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        expected = finish_docx(full.read_bytes(), doc, fonts=config.fonts, styles=refs.styles)
+        assert finish_docx(written, doc, fonts=config.fonts, styles=refs.styles) == expected
+        assert render_docx(doc, pandoc=pandoc, fonts=config.fonts) == expected
 
 
 # ------------------------------------------------------------- units

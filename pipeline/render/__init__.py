@@ -13,7 +13,7 @@ from ..locale import Language
 from ..manifest import digest, stat_digest
 from ..pandoc import Pandoc, PandocError, shared
 from ..translate import Document, translate
-from .docx import docx_error, docx_request, finish_docx
+from .docx import References, docx_error, docx_request, finish_docx, references, with_all_styles
 from .fonts import Fonts, resolve_fonts
 from .html import Alternate, description, html_page, html_request, render_index
 from .pdf import checked_source, typesetter, typst_error, typst_request
@@ -72,6 +72,7 @@ class Renderer:
         # (stamps: the fonts' hashes from the last run, reused while their size and time are unchanged)
         self.fonts_digest = digest(*(p.name + ":" + stat_digest(p, stamps) for p in self.fonts.files))
         self._tmp: tempfile.TemporaryDirectory | None = None
+        self._refs: References | None = None   # the DOCX reference documents, in _tmp
         self._count = 0
 
     def alternates(self, published: list[tuple[str, Language]]) -> dict[str, list[Alternate]]:
@@ -99,7 +100,9 @@ class Renderer:
                 self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
             self._count += 1
             path = Path(self._tmp.name) / f"statement-{self._count}.docx"
-            requests.append(docx_request(doc, path))
+            if self._refs is None:
+                self._refs = references(self.pandoc, path.parent)
+            requests.append(docx_request(doc, path, self._refs))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
         try:
@@ -119,11 +122,11 @@ class Renderer:
             try:
                 if "error" in answer:
                     raise PandocError(answer["error"])
-                written = path.read_bytes()
+                written = with_all_styles(path.read_bytes(), doc, self.pandoc, self._refs, path)
                 path.unlink()
             except (PandocError, OSError) as exc:
                 raise docx_error(doc, exc) from None
-            out["docx"] = finish_docx(written, doc, fonts=self.config.fonts)
+            out["docx"] = finish_docx(written, doc, fonts=self.config.fonts, styles=self._refs.styles)
         if "pdf" in formats:
             answer = next(answers)
             if "error" in answer:
