@@ -132,9 +132,10 @@ class Pandoc:
         self._api = docs[0]["pandoc-api-version"]
         return docs
 
-    def read_bodies(self, texts: list[str], *, fmt: str) -> list[tuple[dict, list[str]]]:
-        """Parse statement bodies, in one request: for each, its JSON document and the Markdown
-        text of each of its slots (segment.slots), written as the inlines would be by themselves.
+    def read_bodies(self, texts: list[str], *, fmt: str) -> list[tuple[dict, list[str], str]]:
+        """Parse statement bodies, in one request: for each, its JSON document, the Markdown
+        text of each of its slots (segment.slots), written as the inlines would be by themselves,
+        and the document as pandoc wrote it (JSON text: stored as it is, not encoded again).
 
         Attribute-less spans (an editor's bare <span>…</span>) are unwrapped in the document, and
         spaces at the edges of emphasis moved outside it: pandoc writes them so, and a
@@ -145,7 +146,7 @@ class Pandoc:
         answer = self.call("read_bodies", texts=texts, format=fmt, marker=uuid.uuid4().hex)
         docs = [json.loads(d) for d in answer["docs"]]
         self._api = docs[0]["pandoc-api-version"]
-        return list(zip(docs, answer["texts"]))
+        return list(zip(docs, answer["texts"], answer["docs"]))
 
     def read_file(self, path: Path, *, fmt: str) -> dict:
         """Parse a file of any format pandoc reads (docx, html, markdown) into a JSON document."""

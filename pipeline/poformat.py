@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 __all__ = ["Entry", "format_po", "format_entry", "wrap_string", "escape", "char_width"]
 
@@ -220,6 +221,47 @@ _REPEATS_MATTER = {name for name in _PAIR_CLASSES if _PAIR[name, name] == "_"} |
 _RUN = re.compile(r"(.)\1*", re.S)
 
 
+def _classes(text: str) -> str:
+    """The class character of each character of `text`."""
+    table = _CLASS_TABLE
+    for ch in set(text):
+        if ord(ch) not in table:
+            table[ord(ch)] = _CLASS_CODE[_line_break_class(ch)]
+    return text.translate(table)
+
+
+# Text of pair classes and spaces only (nearly all text) needs none of the state machine's
+# special cases: a break goes before a character whose pair with the last non-space one before
+# it is "_", or "%" with spaces between. One regex finds them all in C, instead of a Python step
+# per word: a character of class A, then (spaces and) one that may follow it.
+_SPECIAL = re.compile("[" + "".join(re.escape(_CLASS_CODE[n]) for n in ("BK", "ZW", "CM", "ZWJ", "RI")) + "]")
+
+
+def _pair_breaks() -> re.Pattern:
+    def one_of(names: list[str]) -> str:
+        return "[" + "".join(re.escape(_CLASS_CODE[n]) for n in names) + "]"
+
+    space, branches = re.escape(_CLASS_CODE["SP"]), []
+    for a in _PAIR_CLASSES:
+        spaced = [b for b in _PAIR_CLASSES if _PAIR[a, b] in "_%"]
+        direct = [b for b in _PAIR_CLASSES if _PAIR[a, b] == "_"]
+        after = ([f"{space}+(?={one_of(spaced)})"] if spaced else []) + ([f"(?={one_of(direct)})"] if direct else [])
+        if after:
+            branches.append(f"{re.escape(_CLASS_CODE[a])}(?:{'|'.join(after)})")
+    return re.compile("|".join(branches))
+
+
+_PAIR_BREAKS = _pair_breaks()
+
+
+def _possible_breaks(classes: str) -> list[int] | None:
+    """The indexes a line may break before, as _break_opportunities finds them, when the
+    text (given by its _classes) has no mandatory break; None when it needs the state machine."""
+    if _SPECIAL.search(classes):
+        return None
+    return [m.end() for m in _PAIR_BREAKS.finditer(classes)]
+
+
 def _break_opportunities(text: str) -> list[tuple[int, int]]:
     """Return (index, _POSSIBLE or _MANDATORY) for each character a line may break before.
 
@@ -227,11 +269,7 @@ def _break_opportunities(text: str) -> list[tuple[int, int]]:
     run every character after the first changes nothing, unless the class is one of
     _REPEATS_MATTER.
     """
-    table = _CLASS_TABLE
-    for ch in set(text):
-        if ord(ch) not in table:
-            table[ord(ch)] = _CLASS_CODE[_line_break_class(ch)]
-    classes = text.translate(table)
+    classes = _classes(text)
     found: list[tuple[int, int]] = []
     last = "BK"  # class of last non-space character (combining marks skipped)
     preceding = "BK"  # class of the immediately preceding character
@@ -301,6 +339,40 @@ def _width_linebreaks(
         if not breaks or breaks[-1] != last_p:
             breaks.append(last_p)
     return breaks
+
+
+def _fill(possible: Sequence[int], columns: Sequence[int], width: int, start_column: int) -> list[int]:
+    """_width_linebreaks when every opportunity is _POSSIBLE (`possible`: their indexes), one
+    bisection per line instead of one step per opportunity.
+
+    A line whose start (a break, or the text's start at start_column) is at column `base`
+    ends before the last opportunity that still fits, or, if the first after its start does
+    not fit, before that one (a word longer than the line stays whole).
+    """
+    ends = [columns[i] for i in possible]
+    ends.append(columns[-1])  # the text's end: must fit too, but is no place to break
+    breaks: list[int] = []
+    base, first = -start_column, 0  # columns[] of the line's start; first opportunity after it
+    while True:
+        k = bisect_right(ends, base + width, first)  # the first that does not fit
+        if k == len(ends):
+            return breaks
+        if k == first:  # not even the first fits: break after it (unless it is the text's end)
+            if k == len(possible):
+                return breaks
+            k += 1
+        breaks.append(possible[k - 1])
+        base, first = ends[k - 1], k
+
+
+def _filler(text: str, forbidden: set[int], columns: Sequence[int], width: int) -> Callable[[int], list[int]]:
+    """The line breaks of `text` (never before an index in `forbidden`) by its start column."""
+    possible = _possible_breaks(_classes(text))
+    if possible is not None:
+        possible = [i for i in possible if i not in forbidden] if forbidden else possible
+        return lambda start: _fill(possible, columns, width, start)
+    opportunities = [(i, code) for i, code in _break_opportunities(text) if i not in forbidden]
+    return lambda start: _width_linebreaks(opportunities, columns, width, start)
 
 
 # --------------------------------------------------------------------------
@@ -410,7 +482,9 @@ def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_
     avail = (width if wrap else 1 << 62) - 1 - after_break
     if "\n" not in value:
         escaped = value.translate(_ESCAPE_TABLE)
-        if len(keyword) + 1 + sum(map(char_width, escaped)) < avail:  # fits with room to spare
+        size = len(escaped) if escaped.isascii() and not _ASCII_CONTROL.search(escaped) \
+            else sum(map(char_width, escaped))
+        if len(keyword) + 1 + size < avail:  # fits with room to spare
             return (f'{prefix}{keyword} "{escaped}"',)
     in_directive = _python_directives(value) if python_format else None
     portions = _portions(value)
@@ -433,20 +507,19 @@ def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_
         offset += len(portion)
         if portion.endswith("\n"):
             forbidden.add(len(text) - 2)  # never break right before the final \n
-        opportunities = _break_opportunities(text)
-        if forbidden:
-            opportunities = [(i, code) for i, code in opportunities if i not in forbidden]
         if text.isascii() and not _ASCII_CONTROL.search(text):
             columns: Sequence[int] = range(len(text) + 1)
         else:
             columns = list(accumulate(map(char_width, text), initial=0))
         start = len(keyword) + 1 if first_line else 0
-        breaks = _width_linebreaks(opportunities, columns, avail, start)
+        # Where a line may break is only looked for in a text too long for its line.
+        fill = _filler(text, forbidden, columns, avail) if start + columns[-1] > avail else None
+        breaks = fill(start) if fill else []
         more = index < len(portions) - 1
         if first_line and text and (more or start > avail or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
-            breaks = _width_linebreaks(opportunities, columns, avail, 0)
+            breaks = fill(0) if fill else []
         head = f"{prefix}{keyword} " if first_line else prefix
         first_line = False
         for a, b in zip([0] + breaks, breaks + [len(text)]):

@@ -154,7 +154,7 @@ class Sources:
             except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError):
                 pass
             statement = read_statement(known.path)
-            [(ast, texts)] = _parse([statement], pandoc)
+            [(ast, texts, _)] = _parse([statement], pandoc)
             parts = statement, tuple(texts), tuple(statement_segments(statement, ast, texts))
             write_atomic(self.folder / f"{known.slug}.pickle",
                          pickle.dumps((code_digest(), known.key, *parts), protocol=pickle.HIGHEST_PROTOCOL))
@@ -211,16 +211,16 @@ class _Body:
                 return data["ast"]
         except (OSError, ValueError):
             pass
-        [(ast, texts)] = _parse([s], self.pandoc or shared())
-        write_atomic(self.path, json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
+        [(ast, texts, doc)] = _parse([s], self.pandoc or shared())
+        write_atomic(self.path, _cache_text(key, doc, texts))
         return ast
 
     def __getstate__(self) -> dict:
         return {"path": self.path, "_statement": self.statement(), "pandoc": None}  # (a process's own pandoc)
 
 
-def _parse(statements: list[Statement], pandoc: Pandoc) -> list[tuple[dict, list[str]]]:
-    """Parse bodies in one pandoc request: (AST, slot texts) of each."""
+def _parse(statements: list[Statement], pandoc: Pandoc) -> list[tuple[dict, list[str], str]]:
+    """Parse bodies in one pandoc request: (AST, slot texts, AST as JSON text) of each."""
     try:
         return pandoc.read_bodies([s.body for s in statements], fmt=BODY_MARKDOWN)
     except PandocError as exc:
@@ -267,12 +267,11 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
 
     def parse(chunk: list[int]) -> list[Extracted]:
         ready = []
-        for i, (ast, texts) in zip(chunk, _parse([statements[i] for i in chunk], pandoc)):
+        for i, (ast, texts, doc) in zip(chunk, _parse([statements[i] for i in chunk], pandoc)):
             s = statements[i]
             key = digest(code_digest(), s.body)
             if cache is not None:
-                write_atomic(cache / f"{s.slug}.json",
-                             json.dumps({"key": key, "ast": ast, "texts": texts}, ensure_ascii=False))
+                write_atomic(cache / f"{s.slug}.json", _cache_text(key, doc, texts))
             ready.append(_extracted(s, ast, texts, sources, cache, key, pandoc))
         return ready
 
@@ -295,6 +294,12 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _cache_text(key: str, doc: str, texts: list[str]) -> str:
+    """.cache/extract/<slug>.json: {"key", "ast", "texts"}, the AST as pandoc wrote it
+    (encoding the parsed document again cost as much as parsing it)."""
+    return f'{{"key": {json.dumps(key)}, "ast": {doc}, "texts": {json.dumps(texts, ensure_ascii=False)}}}'
 
 
 def _extracted(s: Statement, ast: dict, texts: list[str], sources: Sources | None, cache: Path | None,

@@ -60,3 +60,19 @@ def test_segmenting_costs_fixed_pandoc_requests(monkeypatch):
     worker.close()
     assert calls == ["read_bodies"] * -(-len(statements) // CHUNK)
     assert worker._proc is None  # one process, closed
+
+
+def test_bodies_as_the_writer_gives_them_back(pandoc: Pandoc):
+    """Bare spans are unwrapped and spaces at the edges of emphasis moved outside it; the
+    worker walks only the documents whose JSON shows one of these (or notes)."""
+    fmt = "markdown-smart-raw_tex-pandoc_title_block-yaml_metadata_block"
+    bodies = ["A <span>bare</span> span.", "Some **bold **text and *this* too.",
+              "Plain words, nothing else.", "A note^[short *one*] here."]
+    (span, _, _), (bold, bold_texts, _), (plain, plain_texts, _), (note, note_texts, _) = \
+        pandoc.read_bodies(bodies, fmt=fmt)
+    assert "Span" not in str(span)
+    strong = next(i for i in bold["blocks"][0]["c"] if i["t"] == "Strong")
+    assert strong["c"][-1]["t"] == "Str"
+    assert bold_texts == ["Some **bold** text and *this* too."]
+    assert plain_texts == ["Plain words, nothing else."]
+    assert note_texts == ["A note^[short *one*] here."]

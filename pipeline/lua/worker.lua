@@ -72,8 +72,9 @@ end
 -- footnote, whose definition pandoc puts at the end of the document, is written
 -- on its own. Only the segments with footnotes are walked to write them inline:
 -- a walk of each costs more than writing them.
-local function segment_texts(segments, marker)
-  local notes, alone = footnotes(segments)
+local function segment_texts(segments, marker, without_notes)
+  local notes, alone = {}, {}
+  if not without_notes then notes, alone = footnotes(segments) end
   for _, i in ipairs(notes) do segments[i] = segments[i]:walk(inline_notes) end
   local mark = '<!--segment-' .. marker .. '-->'
   local blocks = {}
@@ -178,15 +179,35 @@ local function slots(blocks, out)
   return out
 end
 
+-- What as_written could change shows in a document's JSON: a bare span, or an
+-- inline list that starts or ends with a space. Most documents have neither: they
+-- are not walked (a walk marshals every element it passes to Lua and back).
+local could_change = {
+  '{"t":"Span","c":[["",[],[]],', '"c":[{"t":"Space"}', '"c":[{"t":"SoftBreak"}',
+  '{"t":"Space"}]', '{"t":"SoftBreak"}]',
+}
+
+local function as_json_written(doc)
+  local out = pandoc.write(doc, 'json')
+  for _, pattern in ipairs(could_change) do
+    if out:find(pattern, 1, true) then
+      doc = doc:walk(as_written)
+      return doc, pandoc.write(doc, 'json')
+    end
+  end
+  return doc, out
+end
+
 -- Markdown statement bodies -> for each, its pandoc JSON document (inlines as
 -- the Markdown writer gives them back) and the Markdown text of each of its
 -- slots: reading and writing in one round trip.
 function ops.read_bodies(req)
   local docs, texts = {}, {}
   for i, text in ipairs(req.texts) do
-    local doc = pandoc.read(text, req.format):walk(as_written)
-    docs[i] = pandoc.write(doc, 'json')
-    texts[i] = segment_texts(slots(doc.blocks, {}), req.marker)
+    local doc
+    doc, docs[i] = as_json_written(pandoc.read(text, req.format))
+    -- (a document without notes is not walked to look for them)
+    texts[i] = segment_texts(slots(doc.blocks, {}), req.marker, not docs[i]:find('"t":"Note"', 1, true))
     collectgarbage()  -- this document's Lua objects hold its pandoc values: not kept till the next
   end
   return { docs = docs, texts = texts }
