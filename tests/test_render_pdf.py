@@ -89,9 +89,18 @@ def rows(pdf: bytes) -> list[tuple[int, float, str]]:
     back by reversing those runs and, in a right-to-left line, the run order,
     keeping left-to-right runs (Latin names, numbers) in their own order.
     """
+    return [(page, x, line) for page, _, x, line in placed_rows(pdf)]
+
+
+def placed_rows(pdf: bytes, *, split_x: float | None = None) -> list[tuple[int, float, float, str]]:
+    """`rows` with the height of each line's baseline from the top of its page: (page, y, left x, text).
+
+    With split_x, runs left and right of that x are separate lines (the two columns of a list).
+    """
     reader = PdfReader(BytesIO(pdf))
     out = []
     for number, page in enumerate(reader.pages, 1):
+        height = float(page.mediabox.height)
         fonts = {name: _cmap(f) for name, f in page["/Resources"]["/Font"].items()}
         runs = []  # (y, x, right-to-left, glyph texts)
         stack: list = []
@@ -118,8 +127,9 @@ def rows(pdf: bytes) -> list[tuple[int, float, str]]:
                 rtl = "/ReversedChars" in stack or _right_to_left(glyphs)
                 runs.append((origin[1], origin[0] + tx, rtl, glyphs))
         lines: list[list] = []
-        for run in sorted(runs, key=lambda r: -r[0]):
-            if lines and abs(lines[-1][0][0] - run[0]) < 2.5:
+        for run in sorted(runs, key=lambda r: (split_x is not None and r[1] >= split_x, -r[0])):
+            if lines and abs(lines[-1][0][0] - run[0]) < 2.5 and (
+                    split_x is None or (lines[-1][0][1] >= split_x) == (run[1] >= split_x)):
                 lines[-1].append(run)
             else:
                 lines.append([run])
@@ -134,7 +144,7 @@ def rows(pdf: bytes) -> list[tuple[int, float, str]]:
             if any(rtl for rtl, _ in units):
                 units.reverse()
             text = "".join("".join(reversed(g)) if rtl else "".join(g) for rtl, g in units)
-            out.append((number, line[0][1], text))
+            out.append((number, height - line[0][0], line[0][1], text))
     return out
 
 
@@ -393,3 +403,98 @@ def test_a_character_no_font_has_is_an_error_not_a_blank(docs, pandoc, fonts):
         render_pdf(doc, pandoc=pandoc, fonts=fonts)
     problem = caught.value.problems[0]
     assert "could not be displayed" in problem.message and "fonts:" in problem.hint
+
+
+ASSOCIATIONS = tuple(f"Association {a}{b} for Human Rights" for a in "BCDFGHJKLMNPQRSTVWZ" for b in "aeiouyAEIO")
+
+
+def _with(doc: Document, names: tuple[str, ...], paragraphs: int = 0) -> Document:
+    """The statement signed by `names`, with `paragraphs` more one-line paragraphs before the list."""
+    filler = {"t": "Para", "c": [{"t": "Str", "c": "Lorem"}, {"t": "Space"}, {"t": "Str", "c": "ipsum."}]}
+    blocks = doc.ast["blocks"]
+    return dataclasses.replace(doc, signatories=names,
+                               ast={**doc.ast, "blocks": blocks[:1] + [filler] * paragraphs + blocks[1:]})
+
+
+def _typeset(doc: Document, pandoc, fonts) -> tuple[bytes, list[str]]:
+    """The PDF and Typst's warnings (such as a layout that did not settle)."""
+    source = typst_source(doc, pandoc=pandoc, fonts=fonts)
+    setter = typesetter(fonts)
+    pdf, warnings = setter._compiler.compile_with_warnings(
+        input=source.encode("utf-8"), format="pdf", root=str(setter.root), timestamp=0,
+        pdf_standards=["ua-1"], pdf_tags=True)
+    return pdf, [str(getattr(w, "message", w)) for w in warnings]
+
+
+def _numbered(pdf: bytes, *, columns: bool = True) -> list[tuple[int, float, float, int]]:
+    """(page, y, left x, number) of each list item's first line, the two columns read apart."""
+    width = float(PdfReader(BytesIO(pdf)).pages[0].mediabox.width)
+    out = []
+    for page, y, x, line in placed_rows(pdf, split_x=width / 2 if columns else None):
+        found = re.search(r"\d+", line)        # \d: Arabic-Indic digits too; the names have none
+        if found and "Association" in line:
+            out.append((page, y, x, int("".join(str(unicodedata.digit(c)) for c in found.group()))))
+    return out
+
+
+@pytest.mark.parametrize("code", ("en", "ar"))
+def test_a_long_list_starts_on_a_new_page_rather_than_at_a_page_foot(code, docs, pandoc, fonts):
+    doc = docs[code]
+    title = words(doc.t(ui.SIGNATORIES))
+    outcomes = set()
+    for paragraphs in range(0, 36):   # the list starts lower and lower, then on the next page
+        pdf, warnings = _typeset(_with(doc, ASSOCIATIONS[:40], paragraphs), pandoc, fonts)
+        assert warnings == [], (paragraphs, warnings)    # laid out once: no guess between passes
+        height = float(PdfReader(BytesIO(pdf)).pages[0].mediabox.height)
+        placed = placed_rows(pdf)
+        page, y = next((p, y) for p, y, _, t in placed if words(t) == title)
+        assert y < height * 0.62 + 20, (paragraphs, y)            # (a baseline: the heading's top is higher)
+        first_page = [n for p, _, _, n in _numbered(pdf) if p == page]
+        assert 1 in first_page, paragraphs                        # the heading is not left alone
+        assert len(first_page) >= 16, (paragraphs, first_page)    # never a few names at the foot
+        outcomes.add("after the text" if any(p == page and yy < y for p, yy, _, _ in placed) else "page top")
+    assert outcomes == {"after the text", "page top"}
+
+
+@pytest.mark.parametrize("code", ("en", "ar"))
+def test_names_read_down_the_first_column_then_the_second(code, docs, pandoc, fonts):
+    names = ASSOCIATIONS[:150]
+    pdf, warnings = _typeset(_with(docs[code], names), pandoc, fonts)
+    assert warnings == []
+    items = _numbered(pdf)
+    assert sorted(n for *_, n in items) == list(range(1, 151))
+    # reading order: page by page, the first column (the right one in Arabic) down, then the second
+    rtl = docs[code].language.rtl
+    # (the x of a line is where it starts: the columns are told apart by their side of the page)
+    width = float(PdfReader(BytesIO(pdf)).pages[0].mediabox.width)
+    read = sorted(items, key=lambda i: (i[0], (i[2] < width / 2) == rtl, i[1]))
+    assert [n for *_, n in read] == list(range(1, 151))
+    pages = {p for p, *_ in items}
+    assert len(pages) >= 2
+    placed = placed_rows(pdf)
+    feet = [max((y, t) for q, y, _, t in placed if q == p)[1] for p in range(1, max(pages) + 1)]
+    assert feet == [docs[code].language.number(p) for p in range(1, max(pages) + 1)]   # page numbers run on
+    for p in sorted(pages)[:-1]:                       # every page but the last is full: both columns
+        assert len({x < width / 2 for q, _, x, _ in items if q == p}) == 2
+
+
+@pytest.mark.parametrize("code", ("en", "ar"))
+def test_a_list_that_fits_on_the_page_is_split_into_balanced_columns(code, docs, pandoc, fonts):
+    pdf, warnings = _typeset(_with(docs[code], ASSOCIATIONS[:24]), pandoc, fonts)
+    assert warnings == []
+    width = float(PdfReader(BytesIO(pdf)).pages[0].mediabox.width)
+    items = _numbered(pdf)
+    assert len({p for p, *_ in items}) == 1
+    rtl = docs[code].language.rtl
+    first = sorted(n for _, _, x, n in items if (x >= width / 2) == rtl)
+    second = sorted(n for _, _, x, n in items if (x >= width / 2) != rtl)
+    assert first and second and first[-1] < second[0]
+    assert abs(len(first) - len(second)) <= 2
+
+
+def test_a_short_list_is_one_column(docs, pandoc, fonts):
+    pdf, warnings = _typeset(_with(docs["en"], ASSOCIATIONS[:8]), pandoc, fonts)
+    assert warnings == []
+    items = _numbered(pdf)
+    assert [n for *_, n in items] == list(range(1, 9))
+    assert max(x for *_, x, _ in items) - min(x for *_, x, _ in items) < 20    # one under the other
