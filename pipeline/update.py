@@ -230,22 +230,23 @@ def _parse(statements: list[Statement], pandoc: Pandoc) -> list[tuple[dict, list
 
 def parse_bodies(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None,
                  sources: Sources | None = None) -> list[Extracted]:
-    """Parse every body with pandoc and cut each into segments (see `extract`)."""
-    return list(extract(statements, pandoc, cache=cache, sources=sources))
+    """Parse every body with `pandoc` (no other worker) and cut each into segments (see `extract`)."""
+    return list(extract(statements, pandoc, cache=cache, sources=sources, parsers=1))
 
 
 def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None = None,
-            sources: Sources | None = None, release: bool = False) -> Iterator[Extracted]:
+            sources: Sources | None = None, release: bool = False, parsers: int = 2) -> Iterator[Extracted]:
     """Each statement with its segments, in order, as soon as it is ready.
 
     With a cache folder, a statement whose body (and the pipeline's code) is unchanged since
     the last run is taken from there, and so is one `sources` knows: no pandoc work at all.
     The ASTs then stay in the cache folder, not in memory (`Extracted.ast` reads them).
     The others go to pandoc a few at a time, on two threads: pandoc parses the next ones while
-    the caller works on the last, and answers one thread while the other turns its answer
-    into segments. With `release`, the pandoc worker is stopped once the last
-    of them is parsed: its memory is not held while the caller works on the rest (should a
-    cache file be unreadable later on, `pandoc` starts another).
+    the caller works on the last. With `parsers=2`, each thread has its own pandoc worker (a
+    second one is started when there are two chunks or more: pandoc's parse is most of the
+    work, and one worker left the second core idle); it is stopped once the last chunk is
+    parsed. With `release`, `pandoc` is stopped then too: its memory is not held while the
+    caller works on the rest (should a cache file be unreadable later on, `pandoc` starts another).
     """
     done: dict[int, Extracted] = {}
     todo: list[int] = []
@@ -265,9 +266,9 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
                 continue
         todo.append(i)
 
-    def parse(chunk: list[int]) -> list[Extracted]:
+    def parse(chunk: list[int], worker: Pandoc) -> list[Extracted]:
         ready = []
-        for i, (ast, texts, doc) in zip(chunk, _parse([statements[i] for i in chunk], pandoc)):
+        for i, (ast, texts, doc) in zip(chunk, _parse([statements[i] for i in chunk], worker)):
             s = statements[i]
             key = digest(code_digest(), s.body)
             if cache is not None:
@@ -276,24 +277,32 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
         return ready
 
     chunks = [todo[at:at + CHUNK] for at in range(0, len(todo), CHUNK)]
+    # Chunk k goes to workers[k % 2]: the two chunks in flight are always a chunk and the next.
+    workers = (pandoc, Pandoc() if parsers > 1 and len(chunks) > 1 else pandoc)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = deque(pool.submit(parse, chunk) for chunk in chunks[:2])  # at most two chunks ahead
-        following = iter(chunks[2:])
+        pending = deque(pool.submit(parse, chunk, workers[k]) for k, chunk in enumerate(chunks[:2]))
+        following = enumerate(chunks[2:], 2)   # at most two chunks ahead
         try:
             for i in range(len(statements)):
                 if i not in done:
                     for j, x in zip(chunks[0], pending.popleft().result()):
                         done[j] = x
                     chunks.pop(0)
-                    nxt = next(following, None)
+                    k, nxt = next(following, (0, None))
                     if nxt is not None:
-                        pending.append(pool.submit(parse, nxt))
-                    elif release and not pending:
-                        pandoc.close()
+                        pending.append(pool.submit(parse, nxt, workers[k % 2]))
+                    elif not pending:
+                        if workers[1] is not pandoc:
+                            workers[1].close()
+                        if release:
+                            pandoc.close()
                 yield done.pop(i)
         finally:
             for future in pending:
                 future.cancel()
+            if workers[1] is not pandoc:
+                pool.shutdown(wait=True)   # (its pandoc may be answering a cancelled chunk's thread)
+                workers[1].close()
 
 
 def _cache_text(key: str, doc: str, texts: list[str]) -> str:
@@ -403,7 +412,9 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
         paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
-    ready = extract(statements, pandoc, cache=cache / "extract", sources=sources, release=not keep)
+    # (a caller shown each statement works on it meanwhile, on the other core: one pandoc then)
+    ready = extract(statements, pandoc, cache=cache / "extract", sources=sources, release=not keep,
+                    parsers=1 if on_extracted else 2)
     if on_extracted is not None:
         ready = _shown(ready, on_extracted)
     if not keep and not dry_run:

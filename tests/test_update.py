@@ -304,3 +304,29 @@ def test_memory_index_rewrites_only_what_changed_and_sees_it(tmp_path: Path):
     third = Memory(paths, unread, digest=keys.__getitem__, cache=cache)
     assert third.exact("ar", (None, "text 3")) == "جديد"
     assert third.exact("ar", (None, f"text {n - 1}")) == f"نص {n - 1}"
+
+
+def test_two_pandoc_workers_parse_as_one_does_and_the_second_is_stopped(real_project: Path, pandoc, monkeypatch):
+    from pipeline import update
+    from pipeline.source import read_statements
+
+    monkeypatch.setattr(update, "CHUNK", 1)   # the five statements: five chunks, shared by two workers
+    started = []
+
+    class Counted(update.Pandoc):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self)
+            self.calls = 0
+
+        def call(self, op, **request):
+            self.calls += 1
+            return super().call(op, **request)
+
+    monkeypatch.setattr(update, "Pandoc", Counted)
+    statements = read_statements(real_project / "source")
+    alone = list(update.extract(statements, pandoc, parsers=1))
+    assert not started
+    shared = list(update.extract(statements, pandoc, parsers=2))
+    assert len(started) == 1 and started[0].calls == 2 and started[0]._proc is None   # started, used, stopped
+    assert [(x.ast, x.segments, x.texts) for x in shared] == [(x.ast, x.segments, x.texts) for x in alone]
