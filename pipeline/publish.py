@@ -161,18 +161,16 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     pandoc = shared()
-    builder: Builder | None = None
     first = load_config(root)
+    builder = Builder(first, resolve_fonts(first))
     if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
         # A first build: start the render processes now, so that their start-up (imports,
         # fonts) overlaps the catalogue update below instead of delaying the first document.
-        builder = Builder(first, resolve_fonts(first), workers=jobs - 1)
-        builder.start()
+        builder.start(jobs - 1)
     try:
         return _publish(root, first, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
     finally:
-        if builder is not None:
-            builder.close()
+        builder.close()
 
 
 # Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
@@ -184,7 +182,7 @@ FRESH_PANDOC_FROM = 50
 def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
              log: Callable[[str], None]) -> PublishReport:
     from .lock import Staging
-    from .render import FORMATS, Builder, Job, Renderer, Task, editions_index, index_entry
+    from .render import FORMATS, Job, Renderer, Task, editions_index, index_entry
 
     out = first.out_dir
 
@@ -209,7 +207,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                 keep(done, outputs)
 
         early = None
-        if builder is not None:
+        if builder.started:
             # A first build: the source language's Word and PDF files need nothing of the catalogues,
             # so they are built while the update goes on (the page waits: it links the translations).
             renderer = Renderer(first, pandoc, fonts=builder.fonts)
@@ -232,7 +230,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
         report.published = [d for d in decisions if d.publish]
         report.skipped = [d for d in decisions if not d.publish]
 
-        renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts if builder else None)
+        renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts, scratch=builder.scratch)
         common = common_inputs(renderer)
         listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
         languages: dict[str, list[str]] = {}
@@ -253,9 +251,8 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                 work.append((d, tasks))
 
         alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
-        if builder is None:
-            builder = Builder(config, renderer.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
-            builder.start()
+        if len(work) >= POOL_FROM:
+            builder.start(jobs - 1)
 
         with builder:
             # One statement x language per job, translated and rendered on a render process. All are

@@ -65,8 +65,9 @@ class Renderer:
     """Everything a run needs to render, loaded once per process: the config, pandoc, the fonts."""
 
     def __init__(self, config: Config, pandoc: Pandoc | None = None, *, stamps: dict | None = None,
-                 fonts: Fonts | None = None) -> None:
+                 fonts: Fonts | None = None, scratch: Path | None = None) -> None:
         self.config = config
+        self.scratch = scratch   # shared by the render processes: the DOCX reference documents
         self.pandoc = pandoc or shared()
         self.fonts = fonts or resolve_fonts(config)
         # (stamps: the fonts' hashes from the last run, reused while their size and time are unchanged)
@@ -101,7 +102,7 @@ class Renderer:
             self._count += 1
             path = Path(self._tmp.name) / f"statement-{self._count}.docx"
             if self._refs is None:
-                self._refs = references(self.pandoc, path.parent)
+                self._refs = references(self.pandoc, self.scratch or path.parent)
             requests.append(docx_request(doc, path, self._refs))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
@@ -142,9 +143,9 @@ class Renderer:
 _renderer: Renderer | None = None
 
 
-def _start_worker(config: Config, fonts: Fonts) -> None:
+def _start_worker(config: Config, fonts: Fonts, scratch: Path) -> None:
     global _renderer
-    _renderer = Renderer(config, fonts=fonts)
+    _renderer = Renderer(config, fonts=fonts, scratch=scratch)
     typesetter(fonts)  # Typst's compiler and fonts, loaded once per process
 
 
@@ -159,19 +160,27 @@ def _build_in_worker(job: Job) -> dict[str, bytes]:
 
 class Builder:
     """Builds jobs on `workers` processes (each with its own pandoc and Typst) and, once the calling
-    process has done its own work, in that one too (`drain`): as many lines as cores."""
+    process has done its own work, in that one too (`drain`): as many lines as cores. What the
+    processes can share (the DOCX reference documents) is written once, in `scratch`."""
 
-    def __init__(self, config: Config, fonts: Fonts, *, workers: int) -> None:
+    def __init__(self, config: Config, fonts: Fonts) -> None:
         self.config = config
         self.fonts = fonts
-        self.workers = workers
+        self.workers = 0
+        self._scratch = tempfile.TemporaryDirectory(prefix="statement-render-")
+        self.scratch = Path(self._scratch.name)
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[tuple[Any, Future, Job]] = deque()
 
-    def start(self) -> None:
-        """Start the worker processes now (spawn re-imports: better paid while the caller works)."""
-        if self._pool is not None or self.workers <= 0:
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def start(self, workers: int) -> None:
+        """Start `workers` processes now (spawn re-imports: better paid while the caller works)."""
+        if self._pool is not None or workers <= 0:
             return
+        self.workers = workers
         # spawn, not fork: a forked copy of a process that already ran Typst (its thread pool)
         # can deadlock; each worker starts clean and loads the fonts once.
         import multiprocessing   # (here: a small rebuild renders in-process and needs neither import)
@@ -179,7 +188,7 @@ class Builder:
 
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.config, self.fonts))
+                                         initargs=(self.config, self.fonts, self.scratch))
         for _ in range(self.workers):
             self._pool.submit(_ready)
 
@@ -225,6 +234,7 @@ class Builder:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self._pending.clear()
+        self._scratch.cleanup()
 
     def __enter__(self) -> "Builder":
         return self
