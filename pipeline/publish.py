@@ -164,8 +164,8 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     first = load_config(root)
     builder = Builder(first, resolve_fonts(first))
     if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
-        # A first build: start the render processes now, so that their start-up (imports,
-        # fonts) overlaps the catalogue update below instead of delaying the first document.
+        # A first build: start the render processes now, so that their start-up (fonts) overlaps
+        # the catalogue update below instead of delaying the first document.
         builder.start(jobs - 1)
     try:
         return _publish(root, first, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
