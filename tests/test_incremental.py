@@ -154,3 +154,21 @@ def test_a_first_build_on_forked_workers_is_byte_identical_to_serial(project: Pa
     subprocess.run([sys.executable, "-m", "pipeline", "--project", str(project), "publish", "-j", "2"],
                    env=env, cwd=ROOT, capture_output=True, check=True)
     assert outputs(project) == clean_build(tmp_path, project)
+
+
+def test_a_worker_writes_the_docx_references_before_its_first_job(project: Path, tmp_path: Path, monkeypatch):
+    """A worker's pandoc is started and the shared reference documents written while it waits for work."""
+    from pipeline import render
+    from pipeline.config import load_config
+    from pipeline.render.fonts import resolve_fonts
+
+    config = load_config(project)
+    monkeypatch.setattr(render, "_renderer", None)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    render._start_worker(config, resolve_fonts(config), scratch)
+    try:
+        assert sorted(p.name for p in scratch.iterdir()) == ["quick-reference.docx", "reference.docx"]
+    finally:
+        render._renderer.pandoc.close()
+

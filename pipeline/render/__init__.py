@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ..config import Config
+from ..errors import PipelineError
 from ..locale import Language
 from ..manifest import digest, stat_digest
 from ..pandoc import Pandoc, PandocError, shared
@@ -76,7 +77,7 @@ class Renderer:
         # (stamps: the fonts' hashes from the last run, reused while their size and time are unchanged)
         self.fonts_digest = digest(*(p.name + ":" + stat_digest(p, stamps) for p in self.fonts.files))
         self._tmp: tempfile.TemporaryDirectory | None = None
-        self._refs: References | None = None   # the DOCX reference documents, in _tmp
+        self._refs: References | None = None   # the DOCX reference documents, in scratch or _tmp
         self._count = 0
 
     def alternates(self, published: list[tuple[str, Language]]) -> dict[str, list[Alternate]]:
@@ -94,19 +95,26 @@ class Renderer:
                         draft=job.draft)
         return self.write(doc, job.formats, list(job.alternates))
 
+    def _folder(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
+        return Path(self._tmp.name)
+
+    def references(self) -> References:
+        """The DOCX reference documents: written by the first render process that needs them."""
+        if self._refs is None:
+            self._refs = references(self.pandoc, self.scratch or self._folder())
+        return self._refs
+
     def write(self, doc: Document, formats: tuple[str, ...], alternates: list[Alternate]) -> dict[str, bytes]:
         """The output files of one document; pandoc writes them all in one request (one AST per format)."""
         requests: list[dict] = []
         if "html" in formats:
             requests.append(html_request(doc))
         if "docx" in formats:
-            if self._tmp is None:
-                self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
             self._count += 1
-            path = Path(self._tmp.name) / f"statement-{self._count}.docx"
-            if self._refs is None:
-                self._refs = references(self.pandoc, self.scratch or path.parent)
-            requests.append(docx_request(doc, path, self._refs))
+            path = self._folder() / f"statement-{self._count}.docx"
+            requests.append(docx_request(doc, path, self.references()))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
         try:
@@ -151,6 +159,12 @@ def _start_worker(config: Config, fonts: Fonts, scratch: Path) -> None:
     # (a pandoc of its own: a forked worker's copy of the caller's would be the caller's process)
     _renderer = Renderer(config, Pandoc(), fonts=fonts, scratch=scratch)
     typesetter(fonts)  # Typst's compiler and fonts, loaded once per process
+    # Pandoc started and the DOCX references written while the caller prepares the first job
+    # (a first build's worker waits for the catalogue update's first statement).
+    try:
+        _renderer.references()
+    except (PipelineError, PandocError, OSError):
+        pass   # (met again by the first Word file, whose error names the statement)
 
 
 def _ready() -> None:
