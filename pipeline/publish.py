@@ -257,14 +257,16 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
         with builder:
             # One statement x language per job, translated and rendered on a render process. All are
             # queued at once (a job is small: its AST is read where it is built); what is built is
-            # collected as it comes.
-            for d, tasks in work:
-                todo = tuple(t for t in tasks if wanted.get(t.rel) != t.inputs)   # (not built early)
-                if todo:
-                    slug, lang = d.extracted.slug, d.language.code
-                    build(todo, Job(d.extracted, d.language, project.catalogues.get((slug, lang)),
-                                    project.ui.get(lang), d.draft, tuple(t.fmt for t in todo),
-                                    tuple(alternates[slug])))
+            # collected as it comes. The longest first: the last ones, which a process may still be
+            # on when the others have nothing left to do, are then the shortest.
+            queue = [(d, todo) for d, tasks in work
+                     if (todo := tuple(t for t in tasks if wanted.get(t.rel) != t.inputs))]   # (not built early)
+            queue.sort(key=lambda q: len(q[1]) * sum(len(s.msgid) for s in q[0].extracted.segments), reverse=True)
+            for d, todo in queue:
+                slug, lang = d.extracted.slug, d.language.code
+                build(todo, Job(d.extracted, d.language, project.catalogues.get((slug, lang)),
+                                project.ui.get(lang), d.draft, tuple(t.fmt for t in todo),
+                                tuple(alternates[slug])))
 
             # The pages of the whole project, while the render processes work.
             for path in renderer.fonts.files:

@@ -172,3 +172,13 @@ def test_a_worker_writes_the_docx_references_before_its_first_job(project: Path,
     finally:
         render._renderer.pandoc.close()
 
+
+def test_the_longest_jobs_are_queued_first(project: Path, monkeypatch):
+    """The last jobs, which one process may still be on when the others have nothing left, are the shortest."""
+    from pipeline.render import Renderer
+
+    (project / "source/0-short.md").write_text("---\ntitle: Short\ndate: 2026-12-01\n---\n\nOne paragraph.\n", encoding="utf-8")
+    built, build = [], Renderer.build
+    monkeypatch.setattr(Renderer, "build", lambda self, job: (built.append(job), build(self, job))[1])
+    run(project, jobs=1)
+    assert [j.extracted.slug for j in built][-1] == "0-short" and len(built) > 2

@@ -255,10 +255,11 @@ class Builder:
 
     def drain(self, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
         """Every result still in flight; meanwhile this process builds, with `renderer`, the jobs no
-        worker has taken yet (from the back of the queue, as the workers take from the front)."""
+        worker has taken yet, in the order they were queued (the workers' too: a caller queueing the
+        longest first keeps the last ones short)."""
         while self._pending:
             yield from self._collect(block=False, failed=True)
-            for i in range(len(self._pending) - 1, -1, -1):
+            for i in range(len(self._pending)):
                 key, future, job = self._pending[i]
                 if future.cancel():   # (only a job no worker has started can be)
                     del self._pending[i]
