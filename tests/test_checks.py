@@ -172,3 +172,19 @@ def test_a_text_checked_in_several_languages_is_read_once(project: Path, capsys,
     for lang in ("ar", "ku"):
         assert f"locales/{lang}/{SLUG}.po:{_line_of_msgstr(project / f'locales/{lang}/{SLUG}.po', msgid[:20])}: " \
                "the number 2254 of the original is missing or different (the translation has 2245)" in out
+
+
+def test_digits_of_every_script_are_read_as_ascii():
+    import unicodedata
+
+    from pipeline.checks import _ascii_digits
+
+    text = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000)
+    assert _ascii_digits(text) == "".join(
+        str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None) is not None else ch for ch in text)
+
+
+def test_ending_punctuation_is_judged_without_the_footnotes(read):
+    assert findings(read, "They fled.^[Many of them!]", "هربوا.^[كثير منهم!]") == []
+    assert ("punctuation", "warning", "the original ends with '.', the translation with '!'") in \
+        findings(read, "They fled.^[Many of them.]", "هربوا!^[كثير منهم.]")
