@@ -169,6 +169,7 @@ def test_a_worker_writes_the_docx_references_before_its_first_job(project: Path,
     render._start_worker(config, resolve_fonts(config), scratch)
     try:
         assert sorted(p.name for p in scratch.iterdir()) == ["quick-reference.docx", "reference.docx"]
+        assert "fonts_digest" not in vars(render._renderer)   # (only the caller needs the fonts' hash)
     finally:
         render._renderer.pandoc.close()
 

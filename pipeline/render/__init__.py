@@ -8,6 +8,7 @@ import tempfile
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -74,11 +75,15 @@ class Renderer:
         self.scratch = scratch   # shared by the render processes: the DOCX reference documents
         self.pandoc = pandoc or shared()
         self.fonts = fonts or resolve_fonts(config)
-        # (stamps: the fonts' hashes from the last run, reused while their size and time are unchanged)
-        self.fonts_digest = digest(*(p.name + ":" + stat_digest(p, stamps) for p in self.fonts.files))
+        self._stamps = stamps   # the fonts' hashes from the last run, reused while their size and time are unchanged
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._refs: References | None = None   # the DOCX reference documents, in scratch or _tmp
         self._count = 0
+
+    @cached_property
+    def fonts_digest(self) -> str:
+        """The fonts' hash, for the inputs of every output (asked by the caller only: ~10 ms a render process)."""
+        return digest(*(p.name + ":" + stat_digest(p, self._stamps) for p in self.fonts.files))
 
     def alternates(self, published: list[tuple[str, Language]]) -> dict[str, list[Alternate]]:
         """Per statement, its published languages in the configured order."""
