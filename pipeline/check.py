@@ -41,9 +41,11 @@ def check_project(project: Project, pandoc: Pandoc) -> list[Problem]:
                     entries.append((m, seg, lc.language))
             todo.append((spot, key, cat.path, entries))
 
-    # One pandoc request reads every segment and translation still to be checked.
-    markdown = [(m.msgid, m.msgstr) for *_, entries in todo for m, seg, _ in entries if seg.context != SIGNATORY]
-    parsed = iter(pandoc.read([t for pair in markdown for t in pair]) if markdown else [])
+    # One pandoc request reads every segment and translation still to be checked, each text once
+    # (a source segment is checked in every language; the checks only read what pandoc made of it).
+    texts = list(dict.fromkeys(text for *_, entries in todo for m, seg, _ in entries if seg.context != SIGNATORY
+                               for text in (m.msgid, m.msgstr)))
+    parsed = dict(zip(texts, pandoc.read(texts)))
     for spot, key, path, entries in todo:
         found: list[Problem] = []
         for m, seg, lang in entries:
@@ -52,7 +54,7 @@ def check_project(project: Project, pandoc: Pandoc) -> list[Problem]:
                 found.append(Problem(Location(path, m.line), "the translated name is only spaces",
                                      "write the name, or leave the msgstr empty to keep the name as signed"))
                 continue
-            source, translation = ([], []) if signatory else (next(parsed)["blocks"], next(parsed)["blocks"])
+            source, translation = ([], []) if signatory else (parsed[m.msgid]["blocks"], parsed[m.msgstr]["blocks"])
             pair = Pair(seg.msgid, m.msgstr, source, translation, lang, signatory=signatory)
             found += [_problem(path, m.line, f) for f in run_checks(pair, set(m.flags))]
         write_atomic(spot, json.dumps({"key": key, "problems": [_as_dict(p) for p in found]}, ensure_ascii=False))

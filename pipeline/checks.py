@@ -50,8 +50,21 @@ class Pair:
     def translation_nodes(self) -> list[dict]:
         return _nodes(self.translation)
 
+    # The text without its footnotes: the text itself when there are none (most segments).
+    @cached_property
+    def source_sentence(self) -> str:
+        return stringify(self.source, notes=False) if _has_note(self.source_nodes) else self.source_text
+
+    @cached_property
+    def translation_sentence(self) -> str:
+        return stringify(self.translation, notes=False) if _has_note(self.translation_nodes) else self.translation_text
+
 
 # ----------------------------------------------------------------- helpers
+
+
+def _has_note(nodes: list[dict]) -> bool:
+    return any(n.get("t") == "Note" for n in nodes)
 
 
 def _nodes(tree) -> list[dict]:
@@ -133,9 +146,21 @@ def check_urls(p: Pair) -> list[Finding]:
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f' ]\d+)*")
 
 
+class _Digits(dict):
+    """str.translate's table: every digit (any script) as its ASCII digit, every other character as
+    itself; filled as characters are met (a text is translated in C, not character by character)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None) is not None else ch
+        return self[code]
+
+
+_DIGITS = _Digits()
+
+
 def _ascii_digits(text: str) -> str:
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None) is not None
-                   else ch for ch in text)
+    return text.translate(_DIGITS)
 
 
 def numbers(text: str) -> Counter:
@@ -179,6 +204,7 @@ def _fmt(n) -> str:
 _OVERRIDES = {chr(c) for c in range(0x202A, 0x202F)}
 _ISOLATE_OPEN = {"\u2066", "\u2067", "\u2068"}
 _ISOLATE_CLOSE = "\u2069"
+_ISOLATES = _ISOLATE_OPEN | {_ISOLATE_CLOSE}
 _INVISIBLE = {"\u200b": "zero-width space", "\u200e": "left-to-right mark", "\u200f": "right-to-left mark",
               "\u061c": "Arabic letter mark", "\ufeff": "zero-width no-break space", "\u2060": "word joiner"}
 
@@ -186,12 +212,13 @@ _INVISIBLE = {"\u200b": "zero-width space", "\u200e": "left-to-right mark", "\u2
 def check_bidi(p: Pair) -> list[Finding]:
     """No directional overrides; balanced isolates; no stray invisible marks."""
     text = p.msgstr
+    chars = set(text)
     findings = []
-    if _OVERRIDES & set(text):
+    if _OVERRIDES & chars:
         findings.append(Finding("bidi", ERROR, "the translation contains a directional override (U+202A–U+202E)",
                                 "delete it: overrides can reorder the words readers see"))
     depth = 0
-    for ch in text:
+    for ch in text if chars & _ISOLATES else ():   # (counted only in the texts that have any)
         if ch in _ISOLATE_OPEN:
             depth += 1
         elif ch == _ISOLATE_CLOSE:
@@ -234,8 +261,8 @@ def _last_punct(text: str) -> str:
 
 def check_punctuation(p: Pair) -> list[Finding]:
     """Ending punctuation like the original's, in the script's own form (؟ ، ؛ in Arabic script)."""
-    src = _last_punct(stringify(p.source, notes=False))
-    dst = _last_punct(stringify(p.translation, notes=False))
+    src = _last_punct(p.source_sentence)
+    dst = _last_punct(p.translation_sentence)
     findings = []
     if src and (not dst or dst not in _ENDINGS.get(src, src)):
         findings.append(Finding("punctuation", WARNING,

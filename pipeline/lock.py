@@ -44,6 +44,21 @@ def lock_path(root: Path) -> Path:
     return root / ".cache" / LOCK_NAME
 
 
+_held: set[int] = set()   # the lock files this process holds open
+
+
+def _close_in_child() -> None:
+    """A forked render process closes its copies of the lock files: the lock must end with the run
+    (killed or not), not with the last copy. (Closing a copy does not release the run's lock.)"""
+    for fd in _held:
+        os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
+
+
 def holder(root: Path) -> str:
     """Who holds (or last held) the project's lock, as the lock file says: "pid 1234 (publish, since 10:02:03)"."""
     try:
@@ -64,6 +79,7 @@ def project_lock(root: Path, command: str, *, wait: float | None = None, poll: f
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        _held.add(fd)
     except OSError as exc:
         raise PipelineError(Problem(Location(path), f"cannot create the lock file ({exc.strerror})",
                                     "check that the project folder is writable")) from None
@@ -94,6 +110,7 @@ def project_lock(root: Path, command: str, *, wait: float | None = None, poll: f
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        _held.discard(fd)
         os.close(fd)
 
 

@@ -161,18 +161,16 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     pandoc = shared()
-    builder: Builder | None = None
     first = load_config(root)
+    builder = Builder(first, resolve_fonts(first))
     if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
-        # A first build: start the render processes now, so that their start-up (imports,
-        # fonts) overlaps the catalogue update below instead of delaying the first document.
-        builder = Builder(first, resolve_fonts(first), workers=jobs - 1)
-        builder.start()
+        # A first build: start the render processes now, so that their start-up (fonts) overlaps
+        # the catalogue update below instead of delaying the first document.
+        builder.start(jobs - 1)
     try:
         return _publish(root, first, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
     finally:
-        if builder is not None:
-            builder.close()
+        builder.close()
 
 
 # Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
@@ -184,7 +182,7 @@ FRESH_PANDOC_FROM = 50
 def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
              log: Callable[[str], None]) -> PublishReport:
     from .lock import Staging
-    from .render import FORMATS, Builder, Job, Renderer, Task, editions_index, index_entry
+    from .render import FORMATS, Job, Renderer, Task, editions_index, index_entry
 
     out = first.out_dir
 
@@ -209,7 +207,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                 keep(done, outputs)
 
         early = None
-        if builder is not None:
+        if builder.started:
             # A first build: the source language's Word and PDF files need nothing of the catalogues,
             # so they are built while the update goes on (the page waits: it links the translations).
             renderer = Renderer(first, pandoc, fonts=builder.fonts)
@@ -232,7 +230,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
         report.published = [d for d in decisions if d.publish]
         report.skipped = [d for d in decisions if not d.publish]
 
-        renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts if builder else None)
+        renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts, scratch=builder.scratch)
         common = common_inputs(renderer)
         listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
         languages: dict[str, list[str]] = {}
@@ -253,21 +251,22 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                 work.append((d, tasks))
 
         alternates = renderer.alternates([(d.extracted.slug, d.language.language) for d in listed])
-        if builder is None:
-            builder = Builder(config, renderer.fonts, workers=jobs - 1 if len(work) >= POOL_FROM else 0)
-            builder.start()
+        if len(work) >= POOL_FROM:
+            builder.start(jobs - 1)
 
         with builder:
             # One statement x language per job, translated and rendered on a render process. All are
             # queued at once (a job is small: its AST is read where it is built); what is built is
-            # collected as it comes.
-            for d, tasks in work:
-                todo = tuple(t for t in tasks if wanted.get(t.rel) != t.inputs)   # (not built early)
-                if todo:
-                    slug, lang = d.extracted.slug, d.language.code
-                    build(todo, Job(d.extracted, d.language, project.catalogues.get((slug, lang)),
-                                    project.ui.get(lang), d.draft, tuple(t.fmt for t in todo),
-                                    tuple(alternates[slug])))
+            # collected as it comes. The longest first: the last ones, which a process may still be
+            # on when the others have nothing left to do, are then the shortest.
+            queue = [(d, todo) for d, tasks in work
+                     if (todo := tuple(t for t in tasks if wanted.get(t.rel) != t.inputs))]   # (not built early)
+            queue.sort(key=lambda q: len(q[1]) * sum(len(s.msgid) for s in q[0].extracted.segments), reverse=True)
+            for d, todo in queue:
+                slug, lang = d.extracted.slug, d.language.code
+                build(todo, Job(d.extracted, d.language, project.catalogues.get((slug, lang)),
+                                project.ui.get(lang), d.draft, tuple(t.fmt for t in todo),
+                                tuple(alternates[slug])))
 
             # The pages of the whole project, while the render processes work.
             for path in renderer.fonts.files:

@@ -148,3 +148,43 @@ def test_check_fails_on_stale_catalogue_and_warns_on_duplicate_signatory(project
 def test_check_passes_on_good_catalogues(project: Path, capsys):
     main(["--project", str(project), "update"])
     assert main(["--project", str(project), "check"]) == 0
+
+
+def test_a_text_checked_in_several_languages_is_read_once(project: Path, capsys, monkeypatch):
+    """A source segment is read by pandoc once however many languages translate it, and each
+    language's translation is still judged against it."""
+    from pipeline.pandoc import Pandoc
+
+    main(["--project", str(project), "update"])
+    msgid = "Open safe humanitarian corridors under Security Council resolution 2254."
+    for lang in ("ar", "ku"):
+        po_path = project / f"locales/{lang}/{SLUG}.po"
+        po = polib.pofile(str(po_path))
+        po.find(msgid).msgstr = po.find(msgid).msgstr.replace("2254", "2245").replace("٢٢٥٤", "٢٢٤٥")
+        po.save(str(po_path))
+    main(["--project", str(project), "update"])
+    read, texts = Pandoc.read, []
+    monkeypatch.setattr(Pandoc, "read", lambda self, t, **kw: (texts.extend(t), read(self, t, **kw))[1])
+    capsys.readouterr()
+    assert main(["--project", str(project), "check"]) == 1
+    out = capsys.readouterr().out
+    assert texts.count(msgid) == 1 and len(texts) == len(set(texts))
+    for lang in ("ar", "ku"):
+        assert f"locales/{lang}/{SLUG}.po:{_line_of_msgstr(project / f'locales/{lang}/{SLUG}.po', msgid[:20])}: " \
+               "the number 2254 of the original is missing or different (the translation has 2245)" in out
+
+
+def test_digits_of_every_script_are_read_as_ascii():
+    import unicodedata
+
+    from pipeline.checks import _ascii_digits
+
+    text = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000)
+    assert _ascii_digits(text) == "".join(
+        str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None) is not None else ch for ch in text)
+
+
+def test_ending_punctuation_is_judged_without_the_footnotes(read):
+    assert findings(read, "They fled.^[Many of them!]", "هربوا.^[كثير منهم!]") == []
+    assert ("punctuation", "warning", "the original ends with '.', the translation with '!'") in \
+        findings(read, "They fled.^[Many of them.]", "هربوا!^[كثير منهم.]")

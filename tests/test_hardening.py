@@ -33,7 +33,7 @@ from pipeline.catalog import read_po
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
-from pipeline.lock import clean_staging, commit_tree, holder, project_lock
+from pipeline.lock import clean_staging, commit_tree, holder, lock_path, project_lock
 from pipeline.pandoc import shared
 from pipeline.poformat import Entry, format_po
 from pipeline.publish import load_project
@@ -624,6 +624,37 @@ def test_a_second_run_waits_a_bounded_time_and_names_the_first(tmp_path: Path):
     # The kernel dropped the lock with the killed process: no stale lock to clean up.
     with project_lock(tmp_path, "publish", wait=0):
         assert holder(tmp_path).startswith(f"pid {os.getpid()} ")
+
+
+def _open_paths() -> set[str]:
+    paths = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            paths.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            pass
+    return paths
+
+
+def _send_open_paths(conn) -> None:
+    conn.send(_open_paths())
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc (Linux)")
+def test_a_forked_render_process_does_not_keep_the_lock(tmp_path: Path):
+    """Render processes may be forked copies of the run: theirs is closed, so that the lock still
+    ends with the run (a copy left behind by a killed run would otherwise hold it)."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    with project_lock(tmp_path, "publish", wait=0):
+        ours, theirs = fork.Pipe(duplex=False)
+        child = fork.Process(target=_send_open_paths, args=(theirs,))
+        child.start()
+        seen = ours.recv()
+        child.join()
+        assert str(lock_path(tmp_path)) in _open_paths()
+    assert str(lock_path(tmp_path)) not in seen
 
 
 def test_a_second_run_waits_for_the_first_to_finish(tmp_path: Path):

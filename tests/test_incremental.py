@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from pipeline.publish import publish
 
 SLUG = "2026-01-26-protect-civilians"
 DATA = Path(__file__).parent / "data/project"
+ROOT = Path(__file__).parent.parent
 
 
 def outputs(project: Path) -> dict[str, bytes]:
@@ -113,3 +116,70 @@ def test_a_stamp_taken_just_after_a_write_is_not_trusted(tmp_path: Path):
 def test_parallel_build_is_byte_identical_to_serial(project: Path, tmp_path: Path):
     run(project, jobs=2)
     assert outputs(project) == clean_build(tmp_path, project)
+
+
+START_METHODS = """
+import sys, threading
+from pathlib import Path
+from pipeline.config import load_config
+from pipeline.render import Builder
+from pipeline.render.fonts import resolve_fonts
+
+config = load_config(Path(sys.argv[1]))
+def method():
+    builder = Builder(config, resolve_fonts(config))
+    builder.start(1)
+    try:
+        return builder._pool._mp_context.get_start_method()
+    finally:
+        builder.close()
+print(method())
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+print(method())
+"""
+
+
+def test_workers_are_forked_only_from_a_single_threaded_process(project: Path):
+    """A process with one thread forks its render processes (no re-import); one with other threads
+    (as after Typst has compiled) spawns them."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    found = subprocess.run([sys.executable, "-c", START_METHODS, str(project)], env=env, cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert found == ["fork", "spawn"]
+
+
+def test_a_first_build_on_forked_workers_is_byte_identical_to_serial(project: Path, tmp_path: Path):
+    """The command line's first build starts its render processes before anything has run: forked."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "pipeline", "--project", str(project), "publish", "-j", "2"],
+                   env=env, cwd=ROOT, capture_output=True, check=True)
+    assert outputs(project) == clean_build(tmp_path, project)
+
+
+def test_a_worker_writes_the_docx_references_before_its_first_job(project: Path, tmp_path: Path, monkeypatch):
+    """A worker's pandoc is started and the shared reference documents written while it waits for work."""
+    from pipeline import render
+    from pipeline.config import load_config
+    from pipeline.render.fonts import resolve_fonts
+
+    config = load_config(project)
+    monkeypatch.setattr(render, "_renderer", None)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    render._start_worker(config, resolve_fonts(config), scratch)
+    try:
+        assert sorted(p.name for p in scratch.iterdir()) == ["quick-reference.docx", "reference.docx"]
+        assert "fonts_digest" not in vars(render._renderer)   # (only the caller needs the fonts' hash)
+    finally:
+        render._renderer.pandoc.close()
+
+
+def test_the_longest_jobs_are_queued_first(project: Path, monkeypatch):
+    """The last jobs, which one process may still be on when the others have nothing left, are the shortest."""
+    from pipeline.render import Renderer
+
+    (project / "source/0-short.md").write_text("---\ntitle: Short\ndate: 2026-12-01\n---\n\nOne paragraph.\n", encoding="utf-8")
+    built, build = [], Renderer.build
+    monkeypatch.setattr(Renderer, "build", lambda self, job: (built.append(job), build(self, job))[1])
+    run(project, jobs=1)
+    assert [j.extracted.slug for j in built][-1] == "0-short" and len(built) > 2

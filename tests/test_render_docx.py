@@ -411,6 +411,19 @@ def test_the_quick_reference_writes_what_the_full_one_does(build, config, pandoc
         assert render_docx(doc, pandoc=pandoc, fonts=config.fonts) == expected
 
 
+def test_render_processes_share_the_references(pandoc, tmp_path):
+    """The reference documents are written once per folder: a render process that finds them (as
+    another one left them: both files whole, nothing else) asks pandoc nothing."""
+    first = references(pandoc, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quick-reference.docx", "reference.docx"]
+
+    class NoPandoc:
+        def __getattr__(self, name):
+            raise AssertionError(f"pandoc asked ({name})")
+
+    assert references(NoPandoc(), tmp_path) == first
+
+
 # ------------------------------------------------------------- units
 
 

@@ -1,14 +1,19 @@
 """Translated documents -> HTML, DOCX and PDF files: the only code that writes with pandoc or Typst."""
 from __future__ import annotations
 
+import gc
+import os
+import sys
 import tempfile
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ..config import Config
+from ..errors import PipelineError
 from ..locale import Language
 from ..manifest import digest, stat_digest
 from ..pandoc import Pandoc, PandocError, shared
@@ -65,15 +70,20 @@ class Renderer:
     """Everything a run needs to render, loaded once per process: the config, pandoc, the fonts."""
 
     def __init__(self, config: Config, pandoc: Pandoc | None = None, *, stamps: dict | None = None,
-                 fonts: Fonts | None = None) -> None:
+                 fonts: Fonts | None = None, scratch: Path | None = None) -> None:
         self.config = config
+        self.scratch = scratch   # shared by the render processes: the DOCX reference documents
         self.pandoc = pandoc or shared()
         self.fonts = fonts or resolve_fonts(config)
-        # (stamps: the fonts' hashes from the last run, reused while their size and time are unchanged)
-        self.fonts_digest = digest(*(p.name + ":" + stat_digest(p, stamps) for p in self.fonts.files))
+        self._stamps = stamps   # the fonts' hashes from the last run, reused while their size and time are unchanged
         self._tmp: tempfile.TemporaryDirectory | None = None
-        self._refs: References | None = None   # the DOCX reference documents, in _tmp
+        self._refs: References | None = None   # the DOCX reference documents, in scratch or _tmp
         self._count = 0
+
+    @cached_property
+    def fonts_digest(self) -> str:
+        """The fonts' hash, for the inputs of every output (asked by the caller only: ~10 ms a render process)."""
+        return digest(*(p.name + ":" + stat_digest(p, self._stamps) for p in self.fonts.files))
 
     def alternates(self, published: list[tuple[str, Language]]) -> dict[str, list[Alternate]]:
         """Per statement, its published languages in the configured order."""
@@ -90,19 +100,26 @@ class Renderer:
                         draft=job.draft)
         return self.write(doc, job.formats, list(job.alternates))
 
+    def _folder(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
+        return Path(self._tmp.name)
+
+    def references(self) -> References:
+        """The DOCX reference documents: written by the first render process that needs them."""
+        if self._refs is None:
+            self._refs = references(self.pandoc, self.scratch or self._folder())
+        return self._refs
+
     def write(self, doc: Document, formats: tuple[str, ...], alternates: list[Alternate]) -> dict[str, bytes]:
         """The output files of one document; pandoc writes them all in one request (one AST per format)."""
         requests: list[dict] = []
         if "html" in formats:
             requests.append(html_request(doc))
         if "docx" in formats:
-            if self._tmp is None:
-                self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
             self._count += 1
-            path = Path(self._tmp.name) / f"statement-{self._count}.docx"
-            if self._refs is None:
-                self._refs = references(self.pandoc, path.parent)
-            requests.append(docx_request(doc, path, self._refs))
+            path = self._folder() / f"statement-{self._count}.docx"
+            requests.append(docx_request(doc, path, self.references()))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
         try:
@@ -142,10 +159,17 @@ class Renderer:
 _renderer: Renderer | None = None
 
 
-def _start_worker(config: Config, fonts: Fonts) -> None:
+def _start_worker(config: Config, fonts: Fonts, scratch: Path) -> None:
     global _renderer
-    _renderer = Renderer(config, fonts=fonts)
+    # (a pandoc of its own: a forked worker's copy of the caller's would be the caller's process)
+    _renderer = Renderer(config, Pandoc(), fonts=fonts, scratch=scratch)
     typesetter(fonts)  # Typst's compiler and fonts, loaded once per process
+    # Pandoc started and the DOCX references written while the caller prepares the first job
+    # (a first build's worker waits for the catalogue update's first statement).
+    try:
+        _renderer.references()
+    except (PipelineError, PandocError, OSError):
+        pass   # (met again by the first Word file, whose error names the statement)
 
 
 def _ready() -> None:
@@ -157,31 +181,60 @@ def _build_in_worker(job: Job) -> dict[str, bytes]:
     return _renderer.build(job)
 
 
+def _single_threaded() -> bool:
+    """Whether this process runs one thread, native ones included (Linux: no other OS forks cheaply)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
 class Builder:
     """Builds jobs on `workers` processes (each with its own pandoc and Typst) and, once the calling
-    process has done its own work, in that one too (`drain`): as many lines as cores."""
+    process has done its own work, in that one too (`drain`): as many lines as cores. What the
+    processes can share (the DOCX reference documents) is written once, in `scratch`."""
 
-    def __init__(self, config: Config, fonts: Fonts, *, workers: int) -> None:
+    def __init__(self, config: Config, fonts: Fonts) -> None:
         self.config = config
         self.fonts = fonts
-        self.workers = workers
+        self.workers = 0
+        self._scratch = tempfile.TemporaryDirectory(prefix="statement-render-")
+        self.scratch = Path(self._scratch.name)
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[tuple[Any, Future, Job]] = deque()
 
-    def start(self) -> None:
-        """Start the worker processes now (spawn re-imports: better paid while the caller works)."""
-        if self._pool is not None or self.workers <= 0:
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def start(self, workers: int) -> None:
+        """Start `workers` processes now (better paid while the caller works)."""
+        if self._pool is not None or workers <= 0:
             return
-        # spawn, not fork: a forked copy of a process that already ran Typst (its thread pool)
-        # can deadlock; each worker starts clean and loads the fonts once.
+        self.workers = workers
         import multiprocessing   # (here: a small rebuild renders in-process and needs neither import)
         from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(self.config, self.fonts))
-        for _ in range(self.workers):
-            self._pool.submit(_ready)
+        fork = _single_threaded()
+        if fork:
+            # The workers are copies of this process, ready at once, instead of new interpreters
+            # importing everything again (~0.15 s of CPU each).
+            context = multiprocessing.get_context("fork")
+            sys.stdout.flush()   # (what was printed is not the copies' to print again)
+            sys.stderr.flush()
+            gc.freeze()   # (the copies' collector leaves this process's objects alone: their pages stay shared)
+        else:
+            # A copy of a process with other threads (Typst's thread pool once it has compiled, a
+            # pandoc request's watchdog) can deadlock: spawned workers start clean.
+            context = multiprocessing.get_context("spawn")
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                             initializer=_start_worker, initargs=(self.config, self.fonts, self.scratch))
+            for _ in range(self.workers):
+                self._pool.submit(_ready)   # (with fork, every worker is made here)
+        finally:
+            if fork:
+                gc.unfreeze()
 
     def submit(self, key: Any, job: Job, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
         """Build `job` (queued for a worker, or with `renderer` here); yields every (key, outputs) finished
@@ -207,10 +260,11 @@ class Builder:
 
     def drain(self, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
         """Every result still in flight; meanwhile this process builds, with `renderer`, the jobs no
-        worker has taken yet (from the back of the queue, as the workers take from the front)."""
+        worker has taken yet, in the order they were queued (the workers' too: a caller queueing the
+        longest first keeps the last ones short)."""
         while self._pending:
             yield from self._collect(block=False, failed=True)
-            for i in range(len(self._pending) - 1, -1, -1):
+            for i in range(len(self._pending)):
                 key, future, job = self._pending[i]
                 if future.cancel():   # (only a job no worker has started can be)
                     del self._pending[i]
@@ -225,6 +279,7 @@ class Builder:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self._pending.clear()
+        self._scratch.cleanup()
 
     def __enter__(self) -> "Builder":
         return self

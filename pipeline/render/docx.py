@@ -7,7 +7,7 @@ writing. The package pandoc wrote is edited part by part with ElementTree, and
 fonts, languages and direction also go into its styles.xml (docDefaults), so
 that text a partner adds later in Word or LibreOffice gets them too.
 
-The reference documents are pandoc's own, made lean once per process
+The reference documents are pandoc's own, made lean once per run
 (`references`): they change no style, they only make pandoc faster.
 """
 from __future__ import annotations
@@ -153,17 +153,24 @@ def references(pandoc: Pandoc, folder: Path) -> References:
     """
     full, quick = folder / "reference.docx", folder / "quick-reference.docx"
     if not quick.exists():
-        empty = {"pandoc-api-version": pandoc.api_version(), "meta": {}, "blocks": []}
-        pandoc.write(empty, "docx", path=full)  # (with highlighting: all of pandoc's styles)
-        parts = _parts(full.read_bytes())
-        parts["word/styles.xml"] = _TOKEN_STYLE.sub(b"", parts["word/styles.xml"])
-        _write_parts(full, parts)
-        pandoc.write(empty, "docx", options=_writer_options(full), path=full)
-        parts = {name: _INDENT.sub(b"><", data) if name.endswith((".xml", ".rels")) else data
-                 for name, data in _parts(full.read_bytes()).items()}
-        _write_parts(full, parts)
-        parts["word/styles.xml"] = _NOT_NORMAL_STYLE.sub(b"", parts["word/styles.xml"])
-        _write_parts(quick, parts)
+        # Render processes share `folder` (the first to get here writes them, ~70 ms of pandoc):
+        # each writes in a folder of its own, then moves both in, `quick` last, so that a reader
+        # that sees `quick` finds `full` whole. (Two that race write the same styles.)
+        with tempfile.TemporaryDirectory(dir=folder) as own:
+            mine = Path(own) / full.name
+            empty = {"pandoc-api-version": pandoc.api_version(), "meta": {}, "blocks": []}
+            pandoc.write(empty, "docx", path=mine)  # (with highlighting: all of pandoc's styles)
+            parts = _parts(mine.read_bytes())
+            parts["word/styles.xml"] = _TOKEN_STYLE.sub(b"", parts["word/styles.xml"])
+            _write_parts(mine, parts)
+            pandoc.write(empty, "docx", options=_writer_options(mine), path=mine)
+            parts = {name: _INDENT.sub(b"><", data) if name.endswith((".xml", ".rels")) else data
+                     for name, data in _parts(mine.read_bytes()).items()}
+            _write_parts(mine, parts)
+            parts["word/styles.xml"] = _NOT_NORMAL_STYLE.sub(b"", parts["word/styles.xml"])
+            _write_parts(Path(own) / quick.name, parts)
+            os.replace(mine, full)
+            os.replace(Path(own) / quick.name, quick)
     return References(full, quick, _parts(full.read_bytes())["word/styles.xml"])
 
 
