@@ -95,19 +95,11 @@ def _table(c: list) -> Iterator[Slot]:
 
 
 def has_markup(inlines: list) -> bool:
-    """Whether inlines carry markup a translator must keep."""
-    stack = list(inlines)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("t") in MARKUP:
-                return True
-            c = node.get("c")
-            if isinstance(c, list):
-                stack.extend(c)
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+    """Whether inlines carry markup a translator must keep.
+
+    Every inline that holds other inlines is markup itself (Emph, Link, Note, Span…): the
+    others (Str, Space, breaks) hold none, so the top level tells."""
+    return any(node["t"] in MARKUP for node in inlines)
 
 
 def stringify(tree, *, notes: bool = True) -> str:
