@@ -412,9 +412,11 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
         paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
-    # (a caller shown each statement works on it meanwhile, on the other core: one pandoc then)
+    # A second pandoc parses when there is a core for it: not on one core, nor when the caller
+    # shown each statement works on it meanwhile (a first publish renders on the other core).
+    parsers = 1 if on_extracted or (os.cpu_count() or 1) < 2 else 2
     ready = extract(statements, pandoc, cache=cache / "extract", sources=sources, release=not keep,
-                    parsers=1 if on_extracted else 2)
+                    parsers=parsers)
     if on_extracted is not None:
         ready = _shown(ready, on_extracted)
     if not keep and not dry_run:
