@@ -216,7 +216,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
 
             def early(x: Extracted) -> None:
                 needs = _inputs(first, x, source.code, False, early_common)
-                tasks = tuple(Task(None, fmt, f"{source.code}/{x.slug}.{fmt}", needs, "new")
+                tasks = tuple(Task(fmt, f"{source.code}/{x.slug}.{fmt}", needs, "new")
                               for fmt in FORMATS if fmt != "html")
                 build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()))
 
@@ -246,7 +246,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                 needs = inputs | ({"languages": ",".join(languages[d.extracted.slug])} if fmt == "html" else {})
                 why = manifest.why_rebuild(out, rel, needs)
                 if why:
-                    tasks.append(Task(d, fmt, rel, needs, why))
+                    tasks.append(Task(fmt, rel, needs, why))
             if tasks:
                 work.append((d, tasks))
 

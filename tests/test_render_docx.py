@@ -14,8 +14,9 @@ import pytest
 from pipeline import ui
 from pipeline.catalog import read_po
 from pipeline.config import load_config
+from pipeline.render import Renderer
 from pipeline.render.docx import (CREATOR, PPR_ORDER, RPR_ORDER, SECTPR_ORDER, TBLPR_ORDER, WRITER_OPTIONS,
-                                  creator, docx_request, finish_docx, references, render_docx, run_is_rtl,
+                                  creator, docx_request, finish_docx, references, run_is_rtl,
                                   with_all_styles)
 from pipeline.render.html import html_request
 from pipeline.source import read_statements
@@ -56,11 +57,16 @@ def build(config, pandoc):
 
 
 @pytest.fixture(scope="module")
-def render(config, pandoc):
+def renderer(config, pandoc):
+    return Renderer(config, pandoc)
+
+
+@pytest.fixture(scope="module")
+def render(renderer):
     def render(doc: Document) -> bytes:
         with pytest.MonkeyPatch.context() as mp:  # dates below assume no SOURCE_DATE_EPOCH
             mp.delenv("SOURCE_DATE_EPOCH", raising=False)
-            return render_docx(doc, pandoc=pandoc, fonts=config.fonts)
+            return renderer.render(doc, "docx", [])
     return render
 
 
@@ -252,9 +258,9 @@ def test_two_renders_are_byte_identical(build, render):
         assert {i.date_time for i in z.infolist()} == {(2026, 1, 26, 0, 0, 0)}
 
 
-def test_source_date_epoch_is_honoured(build, config, pandoc, monkeypatch):
+def test_source_date_epoch_is_honoured(build, renderer, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
-    data = render_docx(build("ku"), pandoc=pandoc, fonts=config.fonts)
+    data = renderer.render(build("ku"), "docx", [])
     assert b"<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-01-01T00:00:00Z<" in \
         unzip(data)["docProps/core.xml"]
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -408,7 +414,7 @@ def test_the_quick_reference_writes_what_the_full_one_does(build, config, pandoc
         mp.delenv("SOURCE_DATE_EPOCH", raising=False)
         expected = finish_docx(full.read_bytes(), doc, fonts=config.fonts, styles=refs.styles)
         assert finish_docx(written, doc, fonts=config.fonts, styles=refs.styles) == expected
-        assert render_docx(doc, pandoc=pandoc, fonts=config.fonts) == expected
+        assert Renderer(config, pandoc).render(doc, "docx", []) == expected
 
 
 def test_render_processes_share_the_references(pandoc, tmp_path):

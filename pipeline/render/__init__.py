@@ -33,7 +33,6 @@ FORMATS = ("html", "docx", "pdf")
 class Task:
     """One output to build, and why."""
 
-    decision: Any      # publish.Decision
     fmt: str
     rel: str           # path under out/
     inputs: dict       # content hashes it is built from
@@ -119,7 +118,8 @@ class Renderer:
         if "docx" in formats:
             self._count += 1
             path = self._folder() / f"statement-{self._count}.docx"
-            requests.append(docx_request(doc, path, self.references()))
+            refs = self.references()
+            requests.append(docx_request(doc, path, refs))
         if "pdf" in formats:
             requests.append(typst_request(doc, self.fonts))
         try:
@@ -139,11 +139,11 @@ class Renderer:
             try:
                 if "error" in answer:
                     raise PandocError(answer["error"])
-                written = with_all_styles(path.read_bytes(), doc, self.pandoc, self._refs, path)
+                written = with_all_styles(path.read_bytes(), doc, self.pandoc, refs, path)
                 path.unlink()
             except (PandocError, OSError) as exc:
                 raise docx_error(doc, exc) from None
-            out["docx"] = finish_docx(written, doc, fonts=self.config.fonts, styles=self._refs.styles)
+            out["docx"] = finish_docx(written, doc, fonts=self.config.fonts, styles=refs.styles)
         if "pdf" in formats:
             answer = next(answers)
             if "error" in answer:
@@ -197,7 +197,6 @@ class Builder:
     def __init__(self, config: Config, fonts: Fonts) -> None:
         self.config = config
         self.fonts = fonts
-        self.workers = 0
         self._scratch = tempfile.TemporaryDirectory(prefix="statement-render-")
         self.scratch = Path(self._scratch.name)
         self._pool: ProcessPoolExecutor | None = None
@@ -211,7 +210,6 @@ class Builder:
         """Start `workers` processes now (better paid while the caller works)."""
         if self._pool is not None or workers <= 0:
             return
-        self.workers = workers
         import multiprocessing   # (here: a small rebuild renders in-process and needs neither import)
         from concurrent.futures import ProcessPoolExecutor
 
@@ -228,9 +226,9 @@ class Builder:
             # pandoc request's watchdog) can deadlock: spawned workers start clean.
             context = multiprocessing.get_context("spawn")
         try:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                              initializer=_start_worker, initargs=(self.config, self.fonts, self.scratch))
-            for _ in range(self.workers):
+            for _ in range(workers):
                 self._pool.submit(_ready)   # (with fork, every worker is made here)
         finally:
             if fork:

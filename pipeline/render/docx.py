@@ -27,7 +27,7 @@ from xml.etree import ElementTree as ET
 
 from .. import ui
 from ..errors import Location, PipelineError, Problem
-from ..pandoc import Pandoc, PandocError
+from ..pandoc import Pandoc
 from ..translate import Document
 
 CREATOR = "statement-pipeline"  # cp:lastModifiedBy, and dc:creator of a statement nobody signed
@@ -118,19 +118,6 @@ def word_style(doc: Document, fonts: dict[str, str]) -> WordStyle:
                      number_format=NUMBER_FORMATS.get(lang.numbering, "decimal"))
 
 
-def render_docx(doc: Document, *, pandoc: Pandoc, fonts: dict[str, str]) -> bytes:
-    """The statement as a Word document: right-to-left where the language is, tagged, byte-reproducible."""
-    with tempfile.TemporaryDirectory(prefix="statement-docx-") as tmp:
-        path = Path(tmp) / "statement.docx"
-        try:
-            refs = references(pandoc, Path(tmp))
-            pandoc.write(doc.ast, "docx", options=docx_request(doc, path, refs)["options"], path=path)
-            written = with_all_styles(path.read_bytes(), doc, pandoc, refs, path)
-        except (PandocError, OSError) as exc:
-            raise docx_error(doc, exc) from None
-    return finish_docx(written, doc, fonts=fonts, styles=refs.styles)
-
-
 @dataclass(frozen=True)
 class References:
     """The reference documents pandoc writes with (see `references`)."""
@@ -184,10 +171,15 @@ def with_all_styles(written: bytes, doc: Document, pandoc: Pandoc, refs: Referen
     pandoc added styles to it: a custom-style attribute names a style, which pandoc looks up in the
     reference's (a statement seldom has one)."""
     with zipfile.ZipFile(io.BytesIO(written)) as z:
-        if _STYLE_ID.findall(z.read("word/styles.xml")) == [b"Normal"]:
+        if _quick(z.read("word/styles.xml")):
             return written
     pandoc.write(doc.ast, "docx", options=_writer_options(refs.full), path=path)
     return path.read_bytes()
+
+
+def _quick(styles: bytes) -> bool:
+    """Whether a styles.xml is the quick reference's (only Normal): pandoc added no style to it."""
+    return _STYLE_ID.findall(styles) == [b"Normal"]
 
 
 def _writer_options(reference: Path) -> dict:
@@ -307,7 +299,7 @@ def _styles_part(written: bytes, full: bytes, style: WordStyle) -> bytes:
     """styles.xml edited by `_styles`. Written with the quick reference, it is the full reference's
     with pandoc's docDefaults (pandoc sets the document's language there): what pandoc writes with
     the full one. The same for every document of a language: edited once per language."""
-    if _STYLE_ID.findall(written) == [b"Normal"]:
+    if _quick(written):
         defaults = _DOC_DEFAULTS.search(written)
         assert defaults is not None
         written = _DOC_DEFAULTS.sub(lambda _: defaults.group(0), full, count=1)

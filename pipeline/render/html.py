@@ -10,7 +10,6 @@ from functools import lru_cache
 from importlib import resources
 
 from .. import ui
-from ..pandoc import Pandoc
 from ..segment import stringify
 from ..translate import Document
 from .fonts import Fonts
@@ -77,13 +76,6 @@ def html_request(doc: Document) -> dict:
         blocks = isolate_blocks(json.loads(json.dumps(blocks)), rtl=rtl)
         ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
     return {"doc": ast, "format": "html5", "options": HTML_OPTIONS}
-
-
-def render_html(doc: Document, *, pandoc: Pandoc, alternates: list[Alternate], fonts: Fonts) -> bytes:
-    """A standalone page: <html lang dir>, language switcher, hreflang links, downloads."""
-    request = html_request(doc)
-    body = pandoc.write(request["doc"], "html5", options=request["options"]) or ""
-    return html_page(doc, body, description=description(doc), alternates=alternates, fonts=fonts)
 
 
 def html_page(doc: Document, body: str, *, description: str, alternates: list[Alternate], fonts: Fonts) -> bytes:
