@@ -118,6 +118,14 @@ def test_parallel_build_is_byte_identical_to_serial(project: Path, tmp_path: Pat
     assert outputs(project) == clean_build(tmp_path, project)
 
 
+def test_a_parallel_build_leaves_no_temporary_folder_behind(project: Path, tmp_path: Path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    subprocess.run([sys.executable, "-m", "pipeline", "--project", str(project), "publish", "-j", "2"],
+                   cwd=ROOT, env={**os.environ, "TMPDIR": str(scratch)}, check=True, capture_output=True)
+    assert list(scratch.iterdir()) == []
+
+
 START_METHODS = """
 import sys, threading
 from pathlib import Path

@@ -99,6 +99,12 @@ class Renderer:
                         draft=job.draft)
         return self.write(doc, job.formats, list(job.alternates))
 
+    def close(self) -> None:
+        """Remove the temporary folder of the Word files."""
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
     def _folder(self) -> Path:
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="statement-docx-")
@@ -160,10 +166,16 @@ _renderer: Renderer | None = None
 
 
 def _start_worker(config: Config, fonts: Fonts, scratch: Path) -> None:
+    from multiprocessing import util
+
     global _renderer
     # (a pandoc of its own: a forked worker's copy of the caller's would be the caller's process)
     _renderer = Renderer(config, Pandoc(), fonts=fonts, scratch=scratch)
-    typesetter(fonts)  # Typst's compiler and fonts, loaded once per process
+    setter = typesetter(fonts)  # Typst's compiler and fonts, loaded once per process
+    # A worker ends with os._exit, which skips the finalisers that remove temporary folders at
+    # exit: without these, every run left two folders behind in the system's temporary folder.
+    util.Finalize(_renderer, _renderer.close, exitpriority=1)
+    util.Finalize(setter, setter.close, exitpriority=1)
     # Pandoc started and the DOCX references written while the caller prepares the first job
     # (a first build's worker waits for the catalogue update's first statement).
     try:

@@ -332,6 +332,7 @@ class Typesetter:
         import typst
 
         self._dir = tempfile.TemporaryDirectory(prefix="statement-typst-")
+        self._owner = os.getpid()   # (a forked render process shares this object, not the folder's ownership)
         root = Path(self._dir.name)
         self.root = root / "build"
         for sub in (self.root, root / "fonts", root / "packages", root / "package-cache"):
@@ -357,6 +358,11 @@ class Typesetter:
             root=str(self.root), font_paths=found, ignore_system_fonts=True,
             package_path=str(root / "packages"), package_cache_path=str(root / "package-cache"))
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Remove the private folder (only in the process that made it)."""
+        if os.getpid() == self._owner:
+            self._dir.cleanup()
 
     def stack(self, script: str) -> tuple[str, ...]:
         """Font family names for a document in `script`, as Typst knows them."""
