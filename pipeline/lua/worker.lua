@@ -66,77 +66,35 @@ function ops.read_file(req)
   return { doc = pandoc.write(pandoc.read(content, req.format), 'json') }
 end
 
-local function markdown(blocks)
-  return pandoc.write(pandoc.Pandoc(blocks), 'markdown-smart', { wrap_text = 'none' })
-end
-
--- Blocks -> the Markdown of each, written in one pass, separated by a raw
--- marker line (one pandoc.write per block costs milliseconds each); but those
--- for which skip[i] is true, written on their own. Also whether pandoc wrote
--- something after the last block (a long note's definition).
-local function written(blocks, marker, skip)
-  local mark = '<!--segment-' .. marker .. '-->'
-  local all = {}
-  for i, block in ipairs(blocks) do
-    if not skip[i] then all[#all + 1] = block end
-    all[#all + 1] = pandoc.RawBlock('markdown', mark)
-  end
-  local out = markdown(all)
-  local texts, i, start = {}, 1, 1
-  while true do
-    local s, e = out:find(mark, start, true)
-    if not s then break end
-    local text = skip[i] and markdown { blocks[i] } or out:sub(start, s - 1)
-    texts[i] = text:gsub('^\n+', ''):gsub('\n+$', '')
-    i, start = i + 1, e + 1
-  end
-  return texts, out:find('%S', start) ~= nil
-end
-
 -- Segments (one Para or Plain block each) -> Markdown per segment.
--- A segment with a long footnote, whose definition pandoc puts at the end of
--- the document, is written on its own. Only the segments with footnotes are
--- walked to write them inline: a walk of each costs more than writing them.
---
--- Short notes are written in the same pass as the segments, not one by one
--- (one pandoc.write per note cost ~4 ms per document with notes): each is
--- replaced by a placeholder (raw text, which the writer copies as it is), its
--- paragraph is written after the segments as a block of its own, and the
--- placeholders are then replaced by ^[its text]. A note whose text has a line
--- break is not put back so (pandoc indents the second line of a raw text in a
--- long note's definition), nor one with a long note in it (whose definition
--- pandoc puts at the end): such a document's notes are written one by one, as
--- inline_notes does.
+-- All segments are written in one pass, separated by a raw marker line (one
+-- pandoc.write per segment costs milliseconds each); a segment with a long
+-- footnote, whose definition pandoc puts at the end of the document, is written
+-- on its own. Only the segments with footnotes are walked to write them inline:
+-- a walk of each costs more than writing them.
 local function segment_texts(segments, marker, without_notes)
   local notes, alone = {}, {}
   if not without_notes then notes, alone = footnotes(segments) end
-  local tag = 'N' .. marker .. '_'  -- a placeholder: tag .. its number .. '_'
-  local blocks, originals = {}, {}
-  local placeholders = {
-    Note = function (note)
-      if short(note) then
-        blocks[#blocks + 1] = pandoc.Plain(note.content[1].content)
-        return pandoc.RawInline('markdown', tag .. (#blocks - #segments) .. '_')
-      end
-    end,
-  }
-  for i, segment in ipairs(segments) do blocks[i] = segment end
-  for _, i in ipairs(notes) do blocks[i] = segments[i]:walk(placeholders) end
-  local texts, after = written(blocks, marker, alone)
-  local one_by_one = after  -- (see above)
-  for k = #segments + 1, #texts do one_by_one = one_by_one or texts[k]:find('\n', 1, true) end
-  if one_by_one then
-    for _, i in ipairs(notes) do segments[i] = segments[i]:walk(inline_notes) end
-    return pandoc.List((written(segments, marker, alone)))
+  for _, i in ipairs(notes) do segments[i] = segments[i]:walk(inline_notes) end
+  local mark = '<!--segment-' .. marker .. '-->'
+  local blocks = {}
+  for i, block in ipairs(segments) do
+    if not alone[i] then blocks[#blocks + 1] = block end
+    blocks[#blocks + 1] = pandoc.RawBlock('markdown', mark)
   end
-  local function inlined(text)
-    return (text:gsub(tag .. '(%d+)_', function (k)
-      return '^[' .. inlined(texts[#segments + tonumber(k)]) .. ']'
-    end))
+  local function markdown(blocks)
+    return pandoc.write(pandoc.Pandoc(blocks), 'markdown-smart', { wrap_text = 'none' })
   end
-  local out = pandoc.List {}  -- (a List: [] in JSON even when empty)
-  for i = 1, #segments do out[i] = #texts > #segments and inlined(texts[i]) or texts[i] end
-  return out
+  local out = markdown(blocks)
+  local texts, i, start = pandoc.List {}, 1, 1  -- (a List: [] in JSON even when empty)
+  while true do
+    local s, e = out:find(mark, start, true)
+    if not s then break end
+    local text = alone[i] and markdown { segments[i] } or out:sub(start, s - 1)
+    texts[i] = text:gsub('^\n+', ''):gsub('\n+$', '')
+    i, start = i + 1, e + 1
+  end
+  return texts
 end
 
 -- A JSON document whose blocks are one Plain per segment -> Markdown per segment.
