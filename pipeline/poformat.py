@@ -232,34 +232,15 @@ def _classes(text: str) -> str:
 
 # Text of pair classes and spaces only (nearly all text) needs none of the state machine's
 # special cases: a break goes before a character whose pair with the last non-space one before
-# it is "_", or "%" with spaces between. One regex finds them all in C, instead of a Python step
-# per word: a character of class A, then (spaces and) one that may follow it.
+# it is "_", or "%" with spaces between.
 _SPECIAL = re.compile("[" + "".join(re.escape(_CLASS_CODE[n]) for n in ("BK", "ZW", "CM", "ZWJ", "RI")) + "]")
-
-
-def _pair_breaks() -> re.Pattern:
-    def one_of(names: list[str]) -> str:
-        return "[" + "".join(re.escape(_CLASS_CODE[n]) for n in names) + "]"
-
-    space, branches = re.escape(_CLASS_CODE["SP"]), []
-    for a in _PAIR_CLASSES:
-        spaced = [b for b in _PAIR_CLASSES if _PAIR[a, b] in "_%"]
-        direct = [b for b in _PAIR_CLASSES if _PAIR[a, b] == "_"]
-        after = ([f"{space}+(?={one_of(spaced)})"] if spaced else []) + ([f"(?={one_of(direct)})"] if direct else [])
-        if after:
-            branches.append(f"{re.escape(_CLASS_CODE[a])}(?:{'|'.join(after)})")
-    return re.compile("|".join(branches))
-
-
-_PAIR_BREAKS = _pair_breaks()
-
-
-def _possible_breaks(classes: str) -> list[int] | None:
-    """The indexes a line may break before, as _break_opportunities finds them, when the
-    text (given by its _classes) has no mandatory break; None when it needs the state machine."""
-    if _SPECIAL.search(classes):
-        return None
-    return [m.end() for m in _PAIR_BREAKS.finditer(classes)]
+_SP = _CLASS_CODE["SP"]
+# Pairs of class characters (the last non-space one, the next one) a line may break between:
+# next to each other, or with spaces between them.
+_DIRECT = frozenset(_CLASS_CODE[a] + _CLASS_CODE[b]
+                    for a in _PAIR_CLASSES for b in _PAIR_CLASSES if _PAIR[a, b] == "_")
+_SPACED = frozenset(_CLASS_CODE[a] + _CLASS_CODE[b]
+                    for a in _PAIR_CLASSES for b in _PAIR_CLASSES if _PAIR[a, b] in "_%")
 
 
 def _break_opportunities(text: str) -> list[tuple[int, int]]:
@@ -341,36 +322,50 @@ def _width_linebreaks(
     return breaks
 
 
-def _fill(possible: Sequence[int], columns: Sequence[int], width: int, start_column: int) -> list[int]:
-    """_width_linebreaks when every opportunity is _POSSIBLE (`possible`: their indexes), one
-    bisection per line instead of one step per opportunity.
+def _breaks_near(classes: str, forbidden: set[int], columns: Sequence[int], width: int,
+                 start_column: int) -> list[int]:
+    """_width_linebreaks of a text of pair classes and spaces only (given by its _classes), every
+    break opportunity _POSSIBLE but those in `forbidden`.
 
-    A line whose start (a break, or the text's start at start_column) is at column `base`
-    ends before the last opportunity that still fits, or, if the first after its start does
-    not fit, before that one (a word longer than the line stays whole).
+    Opportunities are looked for only where a line must end: back from the last character that
+    still fits, usually a word's length; or, if none is found after the line's start, forward
+    from there (a word longer than the line stays whole). Not at every character of the text:
+    that cost more than the rest of writing a catalogue's long texts.
     """
-    ends = [columns[i] for i in possible]
-    ends.append(columns[-1])  # the text's end: must fit too, but is no place to break
+    n = len(classes)
+
+    def can_break(i: int) -> bool:  # before classes[i]
+        c = classes[i]
+        if c == _SP or i in forbidden:
+            return False
+        j = i - 1
+        while j >= 0 and classes[j] == _SP:
+            j -= 1
+        return j >= 0 and classes[j] + c in (_DIRECT if j == i - 1 else _SPACED)
+
     breaks: list[int] = []
-    base, first = -start_column, 0  # columns[] of the line's start; first opportunity after it
-    while True:
-        k = bisect_right(ends, base + width, first)  # the first that does not fit
-        if k == len(ends):
-            return breaks
-        if k == first:  # not even the first fits: break after it (unless it is the text's end)
-            if k == len(possible):
-                return breaks
-            k += 1
-        breaks.append(possible[k - 1])
-        base, first = ends[k - 1], k
+    base, previous = -start_column, 0  # columns[] of the line's start; the break it starts at
+    while columns[n] > base + width:  # the rest does not fit on this line
+        last_fitting = bisect_right(columns, base + width) - 1
+        i = last_fitting
+        while i > previous and not can_break(i):
+            i -= 1
+        if i <= previous:
+            i = max(last_fitting, previous) + 1
+            while i < n and not can_break(i):
+                i += 1
+            if i >= n:
+                break
+        breaks.append(i)
+        base, previous = columns[i], i
+    return breaks
 
 
 def _filler(text: str, forbidden: set[int], columns: Sequence[int], width: int) -> Callable[[int], list[int]]:
     """The line breaks of `text` (never before an index in `forbidden`) by its start column."""
-    possible = _possible_breaks(_classes(text))
-    if possible is not None:
-        possible = [i for i in possible if i not in forbidden] if forbidden else possible
-        return lambda start: _fill(possible, columns, width, start)
+    classes = _classes(text)
+    if not _SPECIAL.search(classes):
+        return lambda start: _breaks_near(classes, forbidden, columns, width, start)
     opportunities = [(i, code) for i, code in _break_opportunities(text) if i not in forbidden]
     return lambda start: _width_linebreaks(opportunities, columns, width, start)
 

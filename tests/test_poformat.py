@@ -418,24 +418,26 @@ def test_generated_entries_are_msgcat_fixed_point(tmp_path_factory: pytest.TempP
     assert_msgcat_identity(text, tmp_path_factory.getbasetemp() / "generated.po", width=width)
 
 
-# A text with no mandatory break, combining mark, joiner or flag takes the short cuts
-# (_possible_breaks, _fill): they must find what the state machine and its fill find.
+# A text with no mandatory break, combining mark, joiner or flag takes the short cut
+# (_breaks_near): it must break where the state machine and its fill do.
 plain_pieces = st.one_of(st.sampled_from(LETTERS), st.sampled_from(PUNCT), st.sampled_from(DIGITS),
                          st.sampled_from(WORDS), st.sampled_from(["https://example.org/a-b/c?d=e", "  ", "— "]))
 
 
 @settings(max_examples=1000, deadline=None, database=None)
-@given(st.lists(plain_pieces, max_size=200).map("".join) | texts, st.integers(0, 60), st.integers(0, 30))
-def test_short_cuts_break_where_the_state_machine_does(text: str, width: int, start: int) -> None:
-    from pipeline.poformat import (_POSSIBLE, _break_opportunities, _classes, _fill, _possible_breaks,
+@given(st.lists(plain_pieces, max_size=200).map("".join) | texts, st.integers(-5, 60), st.integers(0, 30),
+       st.sets(st.integers(0, 300), max_size=20))
+def test_short_cuts_break_where_the_state_machine_does(text: str, width: int, start: int,
+                                                       forbidden: set[int]) -> None:
+    from pipeline.poformat import (_SPECIAL, _break_opportunities, _breaks_near, _classes,
                                    _width_linebreaks)
     escaped = escape(text)
-    possible = _possible_breaks(_classes(escaped))
-    opportunities = _break_opportunities(escaped)
-    if possible is None:
+    classes = _classes(escaped)
+    if _SPECIAL.search(classes):
         return
-    assert [(i, _POSSIBLE) for i in possible] == opportunities
+    opportunities = [(i, code) for i, code in _break_opportunities(escaped) if i not in forbidden]
     columns = [0]
     for ch in escaped:
         columns.append(columns[-1] + char_width(ch))
-    assert _fill(possible, columns, width, start) == _width_linebreaks(opportunities, columns, width, start)
+    assert _breaks_near(classes, forbidden, columns, width, start) == \
+        _width_linebreaks(opportunities, columns, width, start)

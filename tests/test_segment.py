@@ -76,3 +76,34 @@ def test_bodies_as_the_writer_gives_them_back(pandoc: Pandoc):
     assert bold_texts == ["Some **bold** text and *this* too."]
     assert plain_texts == ["Plain words, nothing else."]
     assert note_texts == ["A note^[short *one*] here."]
+
+
+def test_footnotes_as_translators_see_them(pandoc: Pandoc):
+    """A one-paragraph note is written inline (^[...]) wherever it is, in notes too; a longer
+    one keeps pandoc's [^1] form, with its definition in the segment's text. (The worker writes
+    the short notes of a document together with its segments, not one by one: the texts must
+    be those of writing each note by itself.)"""
+    fmt = "markdown-smart-raw_tex-pandoc_title_block-yaml_metadata_block"
+    bodies = {
+        "One^[short *one*] and two^[short two] and a long[^1] one.\n\nAnother^[three] paragraph.\n\n"
+        "[^1]: Long, with a short^[inner] note.\n\n    Second paragraph.":
+            ["One^[short *one*] and two^[short two] and a long[^1] one.\n\n"
+             "[^1]: Long, with a short^[inner] note.\n\n    Second paragraph.",
+             "Another^[three] paragraph."],
+        "Outer^[a note ^[in a note ^[in that one]] ends] here.":
+            ["Outer^[a note ^[in a note ^[in that one]] ends] here."],
+        "# A heading^[note in a heading]\n\n- an item^[note in an item]\n- another":
+            ["A heading^[note in a heading]", "an item^[note in an item]", "another"],
+        "A break^[first\\\nsecond] in a note.":
+            ["A break^[first\\\nsecond] in a note."],
+        # a short note with a line break, in a long note's definition: indented as pandoc does
+        "A long[^2] note.\n\n[^2]: One.\n\n    Two^[a\\\nb] three.":
+            ["A long[^1] note.\n\n[^1]: One.\n\n    Two^[a\\\n    b] three."],
+        # a long note in a short one: its definition inside the short one, as pandoc writes it
+        "A short note^[that refers to [^3] a long one] here.\n\n[^3]: Long.\n\n    Really.":
+            ["A short note^[that refers to [^1] a long one\n\n[^1]: Long.\n\n    Really.] here."],
+        "Marker-like^[<!--segment--> N0_1_ and ^[x]] text.":
+            ["Marker-like^[`<!--segment-->`{=html} N0_1\\_ and ^[x]] text."],
+    }
+    answers = pandoc.read_bodies(list(bodies), fmt=fmt)
+    assert [texts for _, texts, _ in answers] == list(bodies.values())
