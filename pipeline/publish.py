@@ -54,7 +54,7 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
             if not path.exists() or path in unreadable:
                 continue
             try:
-                cat = catalog.read_po_cached(path, cache / "catalogues")
+                cat = catalog.read_po_cached(path, cache / "catalogues", (report.read or {}).get(path))
             except PipelineError as exc:
                 project.problems.extend(exc.problems)
                 continue
