@@ -207,10 +207,11 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                 keep(done, outputs)
 
         early = None
+        stamps: dict = {}   # the fonts' hashes taken for the early builds, kept in the manifest with the others
         if builder.started:
             # A first build: the source language's Word and PDF files need nothing of the catalogues,
             # so they are built while the update goes on (the page waits: it links the translations).
-            renderer = Renderer(first, pandoc, fonts=builder.fonts)
+            renderer = Renderer(first, pandoc, stamps=stamps, fonts=builder.fonts)
             source = next(lc for lc in first.languages if lc.code == first.source.code)
             early_common = common_inputs(renderer)
 
@@ -230,6 +231,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
         report.published = [d for d in decisions if d.publish]
         report.skipped = [d for d in decisions if not d.publish]
 
+        manifest.stamps.update(stamps)   # (6 MB of fonts are not hashed twice)
         renderer = Renderer(config, pandoc, stamps=manifest.stamps, fonts=builder.fonts, scratch=builder.scratch)
         common = common_inputs(renderer)
         listed = [d for d in decisions if d.publish or d.kept]  # (in the configured order)
