@@ -64,7 +64,7 @@ def parse_ahead(root: Path, jobs: int | None) -> ParsedAhead | None:
     from .config import load_config
     from .manifest import MANIFEST
     from .segment import BODY_MARKDOWN
-    from .source import read_statements
+    from .source import read_statement
 
     if (jobs or os.cpu_count() or 1) < 2:
         return None
@@ -72,7 +72,15 @@ def parse_ahead(root: Path, jobs: int | None) -> ParsedAhead | None:
         config = load_config(root)
         if (config.cache_dir / MANIFEST).exists() and config.out_dir.is_dir():
             return None   # (not a first build: the parsed statements are in .cache/)
-        statements = read_statements(config.source_dir)
+        # Update takes the newest first; names that start with a date sort so. (Reading every
+        # statement to sort them by date would cost a large project more than this saves.)
+        paths = sorted(config.source_dir.glob("*.md"), reverse=True)[:AHEAD]
     except Exception:   # (publish reports it)
         return None
-    return ParsedAhead([s.body for s in statements[:AHEAD]], BODY_MARKDOWN)
+    bodies = []
+    for path in paths:
+        try:
+            bodies.append(read_statement(path).body)
+        except Exception:   # (update reports it)
+            continue
+    return ParsedAhead(bodies, BODY_MARKDOWN) if bodies else None
