@@ -3,7 +3,7 @@
 Until `publish` forks its render process (~0.2 s in: imports, fonts), one core has nothing to do.
 Pandoc parses the first statements there meanwhile; `update` then finds them parsed:
 
-    pandoc = parse_ahead(root)    # light imports only; None when there is nothing to gain
+    pandoc = parse_ahead(root, jobs)   # light imports only; None when there is nothing to gain
     ...                           # heavy imports
     pandoc.wait()                 # before a fork: the asking thread is gone
     pandoc.read_bodies(bodies, fmt=...)   # the bodies parsed ahead are not sent again
