@@ -99,11 +99,15 @@ def plural_index(plural_forms: str, n: int) -> int:
 # ---------------------------------------------------------------- reading
 
 
-def read_po_cached(path: Path, cache: Path) -> Translations:
-    """read_po, remembered under `cache` by the file's content hash (parsing is the slow part)."""
+def read_po_cached(path: Path, cache: Path, known: Translations | None = None) -> Translations:
+    """read_po, remembered under `cache` by the file's content hash (parsing is the slow part).
+    `known`: what read_po made of the file as it now is (update read it), only to be remembered."""
     raw = path.read_bytes()
     key = digest(code_digest(), raw)  # a new pipeline may read (or refuse) a file differently
     spot = cache / f"{path.parent.name}--{path.stem}.pickle"
+    if known is not None:
+        write_atomic(spot, pickle.dumps((key, known)))
+        return known
     try:
         stored_key, translations = pickle.loads(spot.read_bytes())
         if stored_key == key:

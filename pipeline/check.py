@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from .checks import Finding, Pair, run_checks, signatory_key, WARNING
+from .checks import Finding, Pair, Side, run_checks, signatory_key, WARNING
 from .errors import Location, Problem
 from .files import write_atomic
 from .manifest import code_digest, digest, file_digest
@@ -46,6 +46,7 @@ def check_project(project: Project, pandoc: Pandoc) -> list[Problem]:
     texts = list(dict.fromkeys(text for *_, entries in todo for m, seg, _ in entries if seg.context != SIGNATORY
                                for text in (m.msgid, m.msgstr)))
     parsed = dict(zip(texts, pandoc.read(texts)))
+    sources: dict[str, Side] = {}   # (a msgid is checked in every language: read once)
     for spot, key, path, entries in todo:
         found: list[Problem] = []
         for m, seg, lang in entries:
@@ -55,7 +56,8 @@ def check_project(project: Project, pandoc: Pandoc) -> list[Problem]:
                                      "write the name, or leave the msgstr empty to keep the name as signed"))
                 continue
             source, translation = ([], []) if signatory else (parsed[m.msgid]["blocks"], parsed[m.msgstr]["blocks"])
-            pair = Pair(seg.msgid, m.msgstr, source, translation, lang, signatory=signatory)
+            side = None if signatory else sources.setdefault(m.msgid, Side(source))
+            pair = Pair(seg.msgid, m.msgstr, source, translation, lang, signatory=signatory, source_side=side)
             found += [_problem(path, m.line, f) for f in run_checks(pair, set(m.flags))]
         write_atomic(spot, json.dumps({"key": key, "problems": [_as_dict(p) for p in found]}, ensure_ascii=False))
         problems += found

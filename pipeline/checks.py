@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
@@ -22,6 +22,48 @@ class Finding:
     hint: str
 
 
+class Side:
+    """One text of a pair as pandoc read it, and what the checks read of it, each computed once:
+    a source segment is checked against its translation in every language, with one Side."""
+
+    def __init__(self, blocks: list) -> None:
+        self.blocks = blocks
+
+    @cached_property
+    def text(self) -> str:
+        return stringify(self.blocks)
+
+    @cached_property
+    def nodes(self) -> list[dict]:
+        return _nodes(self.blocks)
+
+    @cached_property
+    def sentence(self) -> str:
+        """The text without its footnotes: the text itself when there are none (most segments)."""
+        return stringify(self.blocks, notes=False) if _has_note(self.nodes) else self.text
+
+    # (Counters shared by every pair of the text: read, never changed)
+    @cached_property
+    def markup(self) -> Counter:
+        return _count(self.nodes, _MARKUP)
+
+    @cached_property
+    def foreign(self) -> Counter:
+        return _count(self.nodes, _FOREIGN)
+
+    @cached_property
+    def targets(self) -> Counter:
+        return _targets(self.nodes)
+
+    @cached_property
+    def urls(self) -> Counter:
+        return self.targets + Counter(_URL.findall(self.text))
+
+    @cached_property
+    def numbers(self) -> Counter:
+        return numbers(self.text + " " + " ".join(self.targets))
+
+
 @dataclass(frozen=True)
 class Pair:
     """A source segment and its translation, with both read by pandoc."""
@@ -32,32 +74,40 @@ class Pair:
     translation: list   # pandoc blocks of the msgstr
     language: Language
     signatory: bool = False
+    source_side: Side | None = field(default=None, compare=False, repr=False)   # the msgid's, if shared
 
     # What several checks read, computed once per pair (a frozen dataclass may cache in __dict__).
     @cached_property
+    def src(self) -> Side:
+        return self.source_side if self.source_side is not None else Side(self.source)
+
+    @cached_property
+    def dst(self) -> Side:
+        return Side(self.translation)
+
+    @property
     def source_text(self) -> str:
-        return stringify(self.source)
+        return self.src.text
 
-    @cached_property
+    @property
     def translation_text(self) -> str:
-        return stringify(self.translation)
+        return self.dst.text
 
-    @cached_property
+    @property
     def source_nodes(self) -> list[dict]:
-        return _nodes(self.source)
+        return self.src.nodes
 
-    @cached_property
+    @property
     def translation_nodes(self) -> list[dict]:
-        return _nodes(self.translation)
+        return self.dst.nodes
 
-    # The text without its footnotes: the text itself when there are none (most segments).
-    @cached_property
+    @property
     def source_sentence(self) -> str:
-        return stringify(self.source, notes=False) if _has_note(self.source_nodes) else self.source_text
+        return self.src.sentence
 
-    @cached_property
+    @property
     def translation_sentence(self) -> str:
-        return stringify(self.translation, notes=False) if _has_note(self.translation_nodes) else self.translation_text
+        return self.dst.sentence
 
 
 # ----------------------------------------------------------------- helpers
@@ -100,13 +150,13 @@ def _count(nodes: list[dict], kinds) -> Counter:
 def check_markup(p: Pair) -> list[Finding]:
     """Same bold, italic, code, footnotes and links as the original; nothing foreign; no stray ** or [."""
     findings = []
-    src, dst = _count(p.source_nodes, _MARKUP), _count(p.translation_nodes, _MARKUP)
+    src, dst = p.src.markup, p.dst.markup
     for kind, name in _MARKUP.items():
         if src[kind] != dst[kind]:
             findings.append(Finding("markup", ERROR,
                                     f"the original has {src[kind]} {name} mark-up, the translation {dst[kind]}",
                                     f"keep the {name} of the original (e.g. **…**, *…*, [text](address), ^[…])"))
-    extra = _count(p.translation_nodes, _FOREIGN) - _count(p.source_nodes, _FOREIGN)
+    extra = p.dst.foreign - p.src.foreign
     for kind in extra:
         findings.append(Finding("markup", ERROR, f"the translation adds {_FOREIGN[kind]} the original does not have",
                                 "remove it: translations may not add HTML, code, images, headings or lists "
@@ -131,8 +181,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»]+[^\s<>()\[\]\"'«».
 
 def check_urls(p: Pair) -> list[Finding]:
     """Link targets, web addresses and e-mail addresses unchanged (in any order)."""
-    src = _targets(p.source_nodes) + Counter(_URL.findall(p.source_text))
-    dst = _targets(p.translation_nodes) + Counter(_URL.findall(p.translation_text))
+    src, dst = p.src.urls, p.dst.urls
     findings = []
     for url in (src - dst):
         findings.append(Finding("urls", ERROR, f"the address {url} of the original is missing or changed",
@@ -182,8 +231,7 @@ def numbers(text: str) -> Counter:
 
 def check_numbers(p: Pair) -> list[Finding]:
     """The same numbers by value (digits of any script, any separators), years and dates included."""
-    src = numbers(p.source_text + " " + " ".join(_targets(p.source_nodes)))
-    dst = numbers(p.translation_text + " " + " ".join(_targets(p.translation_nodes)))
+    src, dst = p.src.numbers, p.dst.numbers
     missing, extra = sorted((src - dst), key=float), sorted((dst - src), key=float)
     findings = []
     for i, n in enumerate(missing):

@@ -91,6 +91,9 @@ class UpdateReport:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # catalogues that could not be read
+    # With update_catalogues(keep_read=True): the catalogues read here and left as they were (or
+    # read back after the write), so that the caller does not parse them a second time.
+    read: dict[Path, catalog.Translations] | None = None
 
 
 @dataclass(frozen=True)
@@ -422,7 +425,7 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
     if not keep and not dry_run:
         ready = _letting_go(ready, sources, pandoc)
     report = update_catalogues(config, ready, dry_run=dry_run, state=manifest.extra, memory=reuse,
-                               digests=digests, seen=extracted)
+                               digests=digests, seen=extracted, keep_read=keep)
     sources.save(extracted)
     if not dry_run:
         if reuse is not None:
@@ -447,14 +450,15 @@ def _letting_go(stream: Iterable[Extracted], sources: Sources, pandoc: Pandoc) -
 def update_catalogues(config: Config, extracted: Iterable[Extracted], *, memory=None,
                       dry_run: bool = False, state: dict[str, str] | None = None,
                       digests: Callable[[Path], str] | None = None,
-                      seen: list[Extracted] | None = None) -> UpdateReport:
+                      seen: list[Extracted] | None = None, keep_read: bool = False) -> UpdateReport:
     """Write every .pot and merge every .po; a file is rewritten only when it changes.
 
     With dry_run, nothing is written and `written` lists the files that would change.
     `extracted` may be a stream; `seen` collects it. `state` remembers what each file was made from: a statement whose source, template
-    and catalogues are as the last run left them is not looked at again.
+    and catalogues are as the last run left them is not looked at again. With keep_read, `read`
+    holds what the catalogues read say (the caller's next step reads them all).
     """
-    report = UpdateReport()
+    report = UpdateReport(read={} if keep_read else None)
     digests = digests or _Digests()
     seen = [] if seen is None else seen
     for x in extracted:
@@ -538,13 +542,18 @@ def _update_one(config: Config, slug: str, title: str, template: str, make_entri
         except PipelineError as exc:  # left exactly as it is; reported, and that language skipped
             report.problems.extend(exc.problems)
             continue
+        written = len(report.written)
         if save(path, merged.text):
             if merged.verify:  # a reused translation may not fit its new original: read it as publish will
                 try:
-                    catalog.read_po(path)
+                    read = catalog.read_po(path)
                 except PipelineError as exc:
                     report.problems.extend(exc.problems)
                     continue
+                if report.read is not None:
+                    report.read[path] = read
+            elif report.read is not None and old is not None and len(report.written) == written:
+                report.read[path] = old   # (not rewritten: the file is the one just read)
             if memory is not None:
                 memory.record(lc.code, path, digests(path), merged.reusable)
         remember(path, template, pot_state, facts)

@@ -188,9 +188,19 @@ def _ready() -> None:
     """A first task, so that a worker starts (and loads) before there is real work."""
 
 
-def _build_in_worker(job: Job) -> dict[str, bytes]:
+def _claim(path: Path) -> bool:
+    """Whether this process is the first to take the job `path` stands for (the file is made at once)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _build_in_worker(job: Job, claim: Path) -> dict[str, bytes] | None:
+    """The job's outputs; None if the calling process took it first (see Builder.drain)."""
     assert _renderer is not None
-    return _renderer.build(job)
+    return _renderer.build(job) if _claim(claim) else None
 
 
 def _single_threaded() -> bool:
@@ -212,7 +222,8 @@ class Builder:
         self._scratch = tempfile.TemporaryDirectory(prefix="statement-render-")
         self.scratch = Path(self._scratch.name)
         self._pool: ProcessPoolExecutor | None = None
-        self._pending: deque[tuple[Any, Future, Job]] = deque()
+        self._pending: deque[tuple[Any, Future, Job, Path]] = deque()
+        self._jobs = 0
 
     @property
     def started(self) -> bool:
@@ -252,31 +263,35 @@ class Builder:
         if self._pool is None:
             yield key, renderer.build(job)
             return
-        self._pending.append((key, self._pool.submit(_build_in_worker, job), job))
+        self._jobs += 1
+        claim = self.scratch / f"job-{self._jobs}"
+        self._pending.append((key, self._pool.submit(_build_in_worker, job, claim), job, claim))
         yield from self._collect(block=False, failed=False)
 
     def _collect(self, *, block: bool, failed: bool) -> Iterator[tuple[Any, dict[str, bytes]]]:
         """The results finished (waiting for one first with block); raises a job's error if failed."""
         if block:
-            wait([f for _, f, _ in self._pending], return_when=FIRST_COMPLETED)
-        if any(f.done() for _, f, _ in self._pending):
+            wait([f for _, f, _, _ in self._pending], return_when=FIRST_COMPLETED)
+        if any(f.done() for _, f, _, _ in self._pending):
             still: deque = deque()
-            for key, future, job in self._pending:
+            for key, future, job, claim in self._pending:
                 if future.done() and (failed or future.exception() is None):
                     yield key, future.result()
                 else:
-                    still.append((key, future, job))
+                    still.append((key, future, job, claim))
             self._pending = still
 
     def drain(self, renderer: Renderer) -> Iterator[tuple[Any, dict[str, bytes]]]:
         """Every result still in flight; meanwhile this process builds, with `renderer`, the jobs no
-        worker has taken yet, in the order they were queued (the workers' too: a caller queueing the
-        longest first keeps the last ones short)."""
+        worker has started yet, in the order they were queued (the workers' too: a caller queueing the
+        longest first keeps the last ones short). A worker is handed its next job before it is done
+        with the last; whichever process claims a job first builds it (`_claim`): this one, once
+        the queue is empty, takes such a job instead of waiting for the worker to do both."""
         while self._pending:
             yield from self._collect(block=False, failed=True)
             for i in range(len(self._pending)):
-                key, future, job = self._pending[i]
-                if future.cancel():   # (only a job no worker has started can be)
+                key, future, job, claim = self._pending[i]
+                if future.cancel() or _claim(claim):   # (cancelled: never sent to a worker)
                     del self._pending[i]
                     yield key, renderer.build(job)
                     break
