@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from . import ui
@@ -47,6 +49,33 @@ class Document:
 
     def t(self, msgid: str) -> str:
         return self.strings.get(msgid, msgid)
+
+    @cached_property
+    def bidi_classes(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The bidi classes of the characters of the body's words (Str: footnotes and signatory list
+        included), and of its raw code. The renderers ask them before walking the body to isolate
+        runs of the other direction's words, which most documents have none of. (Asked once, and
+        for both HTML and Typst: ast is not edited once the document is made.)"""
+        words: list[str] = []
+        raw: list[str] = []
+        stack: list = [self.ast["blocks"]]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                t, c = item.get("t"), item.get("c")
+                if t == "Str":
+                    words.append(c)
+                elif t in ("RawInline", "RawBlock"):
+                    raw.append(c[1])
+                elif isinstance(c, list):
+                    stack.append(c)
+        return _bidi_classes("".join(words)), _bidi_classes("".join(raw))
+
+
+def _bidi_classes(text: str) -> frozenset[str]:
+    return frozenset(map(unicodedata.bidirectional, set(text)))
 
 
 def plain_inlines(text: str) -> list[dict]:

@@ -64,3 +64,57 @@ def test_the_fast_check_says_so_for_ordinary_text():
     assert inlines[1] == {"t": "Space"} and inlines[4]["c"][0]["c"][1] == {"t": "Space"}
     unsafe = [{"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "x"}], ["javascript:alert(1)", ""]]}]
     assert not _source_as_is(unsafe)
+
+
+# ------------------------------------------------------------- bidi isolation skipped
+
+
+def _doc(blocks, code: str, *, title="Title", signatories=()):
+    from pipeline.locale import language
+    from pipeline.translate import Document
+
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}
+    return Document(slug="s", language=language(code), source_language=language("en"), ast=ast, title=title,
+                    subtitle=None, date=None, date_iso=None, signatories=tuple(signatories), strings={},
+                    signed_by="Signed")
+
+
+RAW_TYPST = st.tuples(st.sampled_from(["typst", "html"]), WORDS)
+BLOCKS = st.lists(st.one_of(
+    INLINES.map(lambda x: {"t": "Para", "c": x}),
+    INLINES.map(lambda x: {"t": "Header", "c": [2, ["", [], []], x]}),
+    st.lists(INLINES.map(lambda x: [{"t": "Plain", "c": x}]), max_size=3).map(lambda x: {"t": "BulletList", "c": x}),
+    RAW_TYPST.map(lambda a: {"t": "RawBlock", "c": list(a)}),
+), max_size=6)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BLOCKS, st.sampled_from(["en", "ar", "ku", "ckb"]), st.lists(WORDS, min_size=1, max_size=4))
+def test_isolation_is_skipped_only_where_the_general_walk_finds_nothing_to_isolate(blocks, code, words):
+    from pipeline.render import isolate, pdf
+    from pipeline.render.html import html_request
+
+    title = " ".join(words)
+    doc = _doc(blocks, code, title=title, signatories=[title])
+    rtl = doc.language.rtl
+    assert isolate.mixed_body(doc, rtl=rtl) == isolate.mixed(doc.ast["blocks"], rtl=rtl)
+    # Typst: the same document with the fast paths answering "maybe" everywhere
+    general = _doc(copy.deepcopy(blocks), code, title=title, signatories=[title])
+    real = (isolate.may_be_mixed, isolate.other_letters)
+    pdf.may_be_mixed, pdf.other_letters = (lambda d, rtl: True), (lambda t, rtl: True)
+    try:
+        expected = pdf._typst_ast(general)
+    finally:
+        pdf.may_be_mixed, pdf.other_letters = real
+    assert pdf._typst_ast(doc) == expected
+    if not isolate.mixed_body(doc, rtl=rtl):
+        assert html_request(doc)["doc"] is doc.ast
+
+
+def test_a_document_in_one_direction_is_not_walked_again():
+    doc = _doc([{"t": "Para", "c": [{"t": "Str", "c": "peace"}, {"t": "RawInline", "c": ["typst", "سوريا"]}]}], "en")
+    from pipeline.render import isolate
+
+    assert not isolate.mixed_body(doc, rtl=False)
+    assert isolate.may_be_mixed(doc, rtl=False)  # the raw Typst becomes words in the PDF
+    assert isolate.mixed_body(doc, rtl=True)

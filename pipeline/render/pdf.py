@@ -26,7 +26,7 @@ from ..errors import Location, PipelineError, Problem
 from ..pandoc import Pandoc, PandocError
 from ..translate import Document, plain_inlines
 from .fonts import Fonts
-from .isolate import mixed
+from .isolate import may_be_mixed, mixed, other_letters
 
 TEMPLATE = "templates/statement.typ"
 SIGNATORIES_ID = "signatories"
@@ -138,12 +138,15 @@ def _typst_ast(doc: Document) -> dict:
     rtl = doc.language.rtl
     # _typst_safe copies every list and every node with content: what follows edits the copy only.
     blocks = _outline(_typst_safe(blocks))
-    if mixed(blocks, rtl=rtl):
+    # (its words are the document's, raw Typst made words included: may_be_mixed answers for them)
+    if may_be_mixed(doc, rtl=rtl) and mixed(blocks, rtl=rtl):
         blocks = _isolate_blocks(blocks, rtl=rtl)
     ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
 
     def inlines(text: str) -> dict:
-        return {"t": "MetaInlines", "c": _isolate(plain_inlines(text), rtl=rtl)}
+        words = plain_inlines(text)
+        # (without a letter of the other direction, _isolate gives the words back as they are)
+        return {"t": "MetaInlines", "c": _isolate(words, rtl=rtl) if other_letters(text, rtl=rtl) else words}
 
     meta = {"title": inlines(doc.title)}
     if doc.subtitle:
