@@ -118,3 +118,25 @@ def test_a_document_in_one_direction_is_not_walked_again():
     assert not isolate.mixed_body(doc, rtl=False)
     assert isolate.may_be_mixed(doc, rtl=False)  # the raw Typst becomes words in the PDF
     assert isolate.mixed_body(doc, rtl=True)
+
+
+# ------------------------------------------------------------- the Typst tripwire
+
+
+def _code_in_markup_in_full(source: str) -> str | None:
+    from pipeline.render.pdf import _FILE_ACCESS, _LITERAL
+
+    found = _FILE_ACCESS.search(_LITERAL.sub('""', source))
+    return found.group(0).lstrip("\\") if found else None
+
+
+TYPST_BITS = st.sampled_from(["#", "# ", "#\n", "read", "image", "eval", "imagex", "x", " ", '"', "\\", "\\\\",
+                              "`", "سوريا", "(", ")", "\n", "#set", "readme", "_"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(TYPST_BITS, max_size=30).map("".join))
+def test_the_typst_tripwire_finds_what_the_full_search_finds(source):
+    from pipeline.render.pdf import code_in_markup
+
+    assert code_in_markup(source) == _code_in_markup_in_full(source)
