@@ -51,13 +51,12 @@ class Document:
         return self.strings.get(msgid, msgid)
 
     @cached_property
-    def bidi_classes(self) -> tuple[frozenset[str], frozenset[str]]:
-        """The bidi classes of the characters of the body's words (Str: footnotes and signatory list
-        included), and of its raw code. The renderers ask them before walking the body to isolate
-        runs of the other direction's words, which most documents have none of. (Asked once, and
-        for both HTML and Typst: ast is not edited once the document is made.)"""
+    def body(self) -> "BodySummary":
+        """What the renderers ask of the body before walking it (found in one walk, for HTML and
+        Typst both: ast is not edited once the document is made)."""
         words: list[str] = []
         raw: list[str] = []
+        kinds: set = set()
         stack: list = [self.ast["blocks"]]
         while stack:
             item = stack.pop()
@@ -65,13 +64,26 @@ class Document:
                 stack.extend(item)
             elif isinstance(item, dict):
                 t, c = item.get("t"), item.get("c")
+                kinds.add(t)
                 if t == "Str":
                     words.append(c)
                 elif t in ("RawInline", "RawBlock"):
                     raw.append(c[1])
                 elif isinstance(c, list):
                     stack.append(c)
-        return _bidi_classes("".join(words)), _bidi_classes("".join(raw))
+                elif isinstance(c, dict):
+                    kinds.add(None)  # (pandoc's JSON has none: not walked, the body is "unusual")
+        return BodySummary(_bidi_classes("".join(words)), _bidi_classes("".join(raw)), frozenset(kinds))
+
+
+@dataclass(frozen=True)
+class BodySummary:
+    """The bidi classes of the characters of a body's words (Str: footnotes and signatory list
+    included) and of its raw code; the kinds ("t") of its nodes, with None for a node of none."""
+
+    words: frozenset[str]
+    raw: frozenset[str]
+    kinds: frozenset
 
 
 def _bidi_classes(text: str) -> frozenset[str]:

@@ -44,7 +44,7 @@ def _containers(inner):
 INLINES = st.lists(st.recursive(LEAVES, _containers, max_leaves=25), max_size=12)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(INLINES)
 def test_a_source_segment_needs_no_sanitizing_when_the_fast_check_says_so(inlines):
     general = copy.deepcopy(inlines)
@@ -82,13 +82,15 @@ def _doc(blocks, code: str, *, title="Title", signatories=()):
 RAW_TYPST = st.tuples(st.sampled_from(["typst", "html"]), WORDS)
 BLOCKS = st.lists(st.one_of(
     INLINES.map(lambda x: {"t": "Para", "c": x}),
-    INLINES.map(lambda x: {"t": "Header", "c": [2, ["", [], []], x]}),
+    st.tuples(st.integers(1, 4), INLINES).map(lambda a: {"t": "Header", "c": [a[0], ["", [], []], a[1]]}),
+    st.lists(INLINES.map(lambda x: [{"t": "Para", "c": x}]), max_size=3).map(
+        lambda x: {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], x]}),
     st.lists(INLINES.map(lambda x: [{"t": "Plain", "c": x}]), max_size=3).map(lambda x: {"t": "BulletList", "c": x}),
     RAW_TYPST.map(lambda a: {"t": "RawBlock", "c": list(a)}),
 ), max_size=6)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(BLOCKS, st.sampled_from(["en", "ar", "ku", "ckb"]), st.lists(WORDS, min_size=1, max_size=4))
 def test_isolation_is_skipped_only_where_the_general_walk_finds_nothing_to_isolate(blocks, code, words):
     from pipeline.render import isolate, pdf
@@ -109,6 +111,37 @@ def test_isolation_is_skipped_only_where_the_general_walk_finds_nothing_to_isola
     assert pdf._typst_ast(doc) == expected
     if not isolate.mixed_body(doc, rtl=rtl):
         assert html_request(doc)["doc"] is doc.ast
+
+
+PLAIN_INLINES = st.lists(st.recursive(
+    st.one_of(WORDS.map(lambda w: {"t": "Str", "c": w}), st.just({"t": "Space"})),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda x: {"t": "Emph", "c": x}),
+        st.tuples(st.lists(inner, max_size=4), URLS).map(lambda a: {"t": "Link", "c": [["", [], []], a[0], [a[1], ""]]}),
+        st.lists(inner, max_size=4).map(lambda x: {"t": "Note", "c": [{"t": "Para", "c": x}]})),
+    max_leaves=12), max_size=8)
+PLAIN_BLOCKS = st.lists(st.one_of(
+    PLAIN_INLINES.map(lambda x: {"t": "Para", "c": x}),
+    st.tuples(st.integers(1, 5), PLAIN_INLINES).map(lambda a: {"t": "Header", "c": [a[0], ["h", [], []], a[1]]}),
+), max_size=8)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PLAIN_BLOCKS, st.sampled_from(["en", "ar", "ku", "ckb"]))
+def test_the_typst_body_of_plain_text_is_what_the_general_path_makes(blocks, code):
+    from pipeline.render import pdf
+
+    doc = _doc(blocks, code)
+    general = _doc(copy.deepcopy(blocks), code)
+    real = pdf.may_be_mixed
+    pdf.may_be_mixed = lambda d, rtl: True
+    try:
+        expected = pdf._typst_ast(general)
+    finally:
+        pdf.may_be_mixed = real
+    before = copy.deepcopy(doc.ast)
+    assert pdf._typst_ast(doc) == expected
+    assert doc.ast == before  # (the document's own AST, shared, is not edited)
 
 
 def test_a_document_in_one_direction_is_not_walked_again():
@@ -134,7 +167,7 @@ TYPST_BITS = st.sampled_from(["#", "# ", "#\n", "read", "image", "eval", "imagex
                               "`", "سوريا", "(", ")", "\n", "#set", "readme", "_"])
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(TYPST_BITS, max_size=30).map("".join))
 def test_the_typst_tripwire_finds_what_the_full_search_finds(source):
     from pipeline.render.pdf import code_in_markup

@@ -43,16 +43,14 @@ def mixed(node, *, rtl: bool) -> bool:
 def mixed_body(doc, *, rtl: bool) -> bool:
     """`mixed(doc.ast["blocks"], rtl=rtl)`, from the classes of the body's words the document
     knows (doc: translate.Document, which has them from one walk for both HTML and Typst)."""
-    words, _ = doc.bidi_classes
-    return bool(words & (_STRONG_LTR if rtl else _STRONG_RTL))
+    return bool(doc.body.words & (_STRONG_LTR if rtl else _STRONG_RTL))
 
 
 def may_be_mixed(doc, *, rtl: bool) -> bool:
     """False when no word or raw code of the document's body has a letter of the other direction
     than `rtl`'s: then `mixed` is False for any blocks made of its words and raw code (the Typst
     body is: raw Typst is shown as words), without walking them."""
-    words, raw = doc.bidi_classes
-    return bool((words | raw) & (_STRONG_LTR if rtl else _STRONG_RTL))
+    return bool((doc.body.words | doc.body.raw) & (_STRONG_LTR if rtl else _STRONG_RTL))
 
 
 def other_letters(text: str, *, rtl: bool) -> bool:

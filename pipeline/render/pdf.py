@@ -142,11 +142,16 @@ def _typst_ast(doc: Document) -> dict:
     if cut is not None:
         blocks = blocks[:cut]
     rtl = doc.language.rtl
-    # _typst_safe copies every list and every node with content: what follows edits the copy only.
-    blocks = _outline(_typst_safe(blocks))
     # (its words are the document's, raw Typst made words included: may_be_mixed answers for them)
-    if may_be_mixed(doc, rtl=rtl) and mixed(blocks, rtl=rtl):
-        blocks = _isolate_blocks(blocks, rtl=rtl)
+    if may_be_mixed(doc, rtl=rtl) or doc.body.kinds & _NOT_TYPST_SAFE:
+        # _typst_safe copies every list and every node with content: what follows edits the copy only.
+        blocks = _outline(_typst_safe(blocks))
+        if mixed(blocks, rtl=rtl):
+            blocks = _isolate_blocks(blocks, rtl=rtl)
+    else:
+        # Nothing _typst_safe changes, nothing to isolate: only _outline edits, and only the top-level
+        # headings' own dicts (their "c" replaced), copied here; the rest is the document's.
+        blocks = _outline([{**b} if b.get("t") == "Header" else b for b in blocks])
     ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
 
     def inlines(text: str) -> dict:
@@ -171,6 +176,10 @@ def _typst_ast(doc: Document) -> dict:
             meta["missing"] = inlines(doc.language.number(len(doc.missing)))
     ast["meta"] = meta
     return ast
+
+
+# Nodes _typst_safe replaces (RawInline and RawBlock: when Typst), and None: a node that is not one.
+_NOT_TYPST_SAFE = frozenset({"Cite", "Image", "RawInline", "RawBlock", None})
 
 
 def _is_signatories_heading(block: dict) -> bool:
