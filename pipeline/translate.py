@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 from . import ui
 from .catalog import Translations
@@ -103,17 +102,6 @@ def plain_inlines(text: str) -> list[dict]:
 # ------------------------------------------------------------- sanitising
 
 
-def _walk(node, visit: Callable[[dict], object]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, visit)
-    elif isinstance(node, dict):
-        visit(node)
-        c = node.get("c")
-        if isinstance(c, list):
-            _walk(c, visit)
-
-
 @dataclass
 class _Allowed:
     raws: set = field(default_factory=set)
@@ -125,27 +113,43 @@ class _Allowed:
     notes: int = 0
 
 
+# Nodes with nothing inside and nothing `_allowed` or `sanitize` looks at: passed over at once
+# (most nodes are words and spaces).
+_PLAIN = {"Str", "Space", "SoftBreak", "LineBreak"}
+
+
 def _allowed(inlines: list) -> _Allowed:
     allowed = _Allowed()
-
-    def visit(node: dict) -> None:
-        t, c = node.get("t"), node.get("c")
-        if t == "RawInline":
-            allowed.raws.add((c[0], c[1]))
-        elif t == "Math":
-            allowed.maths.add(json.dumps(c))
-        elif t == "Cite":
-            allowed.cites.setdefault(_cite_key(c), []).append(c[0])
-        elif t == "Link":
-            allowed.targets.add(c[2][0])
-        elif t == "Image":
-            allowed.images.add(c[2][0])
-        elif t == "Note":
-            allowed.notes += 1
-        if t in ("Link", "Image", "Span", "Code"):
-            allowed.attrs.add(json.dumps(c[0]))
-    _walk(inlines, visit)
+    _collect(inlines, allowed)
     return allowed
+
+
+def _collect(nodes: list, allowed: _Allowed) -> None:
+    """What a source's nodes allow, found in document order (a citation key's citations: in theirs)."""
+    for item in nodes:
+        if isinstance(item, dict):
+            t = item.get("t")
+            if t in _PLAIN:
+                continue
+            c = item.get("c")
+            if t == "RawInline":
+                allowed.raws.add((c[0], c[1]))
+            elif t == "Math":
+                allowed.maths.add(json.dumps(c))
+            elif t == "Cite":
+                allowed.cites.setdefault(_cite_key(c), []).append(c[0])
+            elif t == "Link":
+                allowed.targets.add(c[2][0])
+            elif t == "Image":
+                allowed.images.add(c[2][0])
+            elif t == "Note":
+                allowed.notes += 1
+            if t in ("Link", "Image", "Span", "Code"):
+                allowed.attrs.add(json.dumps(c[0]))
+            if isinstance(c, list):
+                _collect(c, allowed)
+        elif isinstance(item, list):
+            _collect(item, allowed)
 
 
 def sanitize(inlines: list, source: list, *, _allowance: _Allowed | None = None) -> list:
@@ -155,7 +159,10 @@ def sanitize(inlines: list, source: list, *, _allowance: _Allowed | None = None)
     def clean(items: list) -> list:
         out: list = []
         for node in items:
-            out.extend(clean_one(node))
+            if node.get("t") in _PLAIN:
+                out.append(node)  # (what clean_one gives back for them)
+            else:
+                out.extend(clean_one(node))
         return out
 
     def clean_one(node: dict) -> list:
