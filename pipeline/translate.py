@@ -56,29 +56,38 @@ class Document:
         words: list[str] = []
         raw: list[str] = []
         kinds: set = set()
-        stack: list = [self.ast["blocks"]]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                t, c = item.get("t"), item.get("c")
-                kinds.add(t)
-                if t == "Str":
-                    words.append(c)
-                elif t in ("RawInline", "RawBlock"):
-                    raw.append(c[1])
-                elif isinstance(c, list):
-                    stack.append(c)
-                elif isinstance(c, dict):
-                    kinds.add(None)  # (pandoc's JSON has none: not walked, the body is "unusual")
+        _summarise(self.ast["blocks"], words, raw, kinds)
         return BodySummary(_bidi_classes("".join(words)), _bidi_classes("".join(raw)), frozenset(kinds))
+
+
+def _summarise(nodes: list, words: list[str], raw: list[str], kinds: set) -> None:
+    """The words, raw code and kinds of nodes of a block or inline list, into the lists and set
+    given (one call for each list holding nodes: words and spaces, most nodes, are taken in turn)."""
+    for item in nodes:
+        if isinstance(item, dict):
+            t = item.get("t")
+            if t == "Str":
+                words.append(item["c"])
+                continue
+            if t == "Space":
+                continue
+            kinds.add(t)
+            c = item.get("c")
+            if t in ("RawInline", "RawBlock"):
+                raw.append(c[1])
+            elif isinstance(c, list):
+                _summarise(c, words, raw, kinds)
+            elif isinstance(c, dict):
+                kinds.add(None)  # (pandoc's JSON has none: not walked, the body is "unusual")
+        elif isinstance(item, list):
+            _summarise(item, words, raw, kinds)
 
 
 @dataclass(frozen=True)
 class BodySummary:
     """The bidi classes of the characters of a body's words (Str: footnotes and signatory list
-    included) and of its raw code; the kinds ("t") of its nodes, with None for a node of none."""
+    included) and of its raw code; the kinds ("t") of its nodes other than Str and Space, with
+    None for a node of none."""
 
     words: frozenset[str]
     raw: frozenset[str]
