@@ -100,8 +100,9 @@ def isolate(inlines: list, *, rtl: bool) -> list:
         elif t == "Space" and run:
             run.append(node)
         else:
-            flush()
-            out.append(_recurse(node, rtl))
+            if run:  # (with none, flush does nothing: most words are the document's own)
+                flush()
+            out.append(_recurse(node, rtl) if t in _NESTING else node)
     flush()
     return out
 
@@ -160,6 +161,7 @@ def _balance(run: list, lead: dict | None, tail: dict | None) -> tuple[dict | No
 
 
 _INLINE_CONTAINERS = {"Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"}
+_NESTING = _INLINE_CONTAINERS | {"Link", "Span", "Quoted", "Note"}  # what _recurse goes into
 
 
 def _recurse(node: dict, rtl: bool) -> dict:
