@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import cached_property
 
 from . import ui
 from .catalog import Translations
@@ -48,6 +49,54 @@ class Document:
     def t(self, msgid: str) -> str:
         return self.strings.get(msgid, msgid)
 
+    @cached_property
+    def body(self) -> "BodySummary":
+        """What the renderers ask of the body before walking it (found in one walk, for HTML and
+        Typst both: ast is not edited once the document is made)."""
+        words: list[str] = []
+        raw: list[str] = []
+        kinds: set = set()
+        _summarise(self.ast["blocks"], words, raw, kinds)
+        return BodySummary(_bidi_classes("".join(words)), _bidi_classes("".join(raw)), frozenset(kinds))
+
+
+def _summarise(nodes: list, words: list[str], raw: list[str], kinds: set) -> None:
+    """The words, raw code and kinds of nodes of a block or inline list, into the lists and set
+    given (one call for each list holding nodes: words and spaces, most nodes, are taken in turn)."""
+    for item in nodes:
+        if isinstance(item, dict):
+            t = item.get("t")
+            if t == "Str":
+                words.append(item["c"])
+                continue
+            if t == "Space":
+                continue
+            kinds.add(t)
+            c = item.get("c")
+            if t in ("RawInline", "RawBlock"):
+                raw.append(c[1])
+            elif isinstance(c, list):
+                _summarise(c, words, raw, kinds)
+            elif isinstance(c, dict):
+                kinds.add(None)  # (pandoc's JSON has none: not walked, the body is "unusual")
+        elif isinstance(item, list):
+            _summarise(item, words, raw, kinds)
+
+
+@dataclass(frozen=True)
+class BodySummary:
+    """The bidi classes of the characters of a body's words (Str: footnotes and signatory list
+    included) and of its raw code; the kinds ("t") of its nodes other than Str and Space, with
+    None for a node of none."""
+
+    words: frozenset[str]
+    raw: frozenset[str]
+    kinds: frozenset
+
+
+def _bidi_classes(text: str) -> frozenset[str]:
+    return frozenset(map(unicodedata.bidirectional, set(text)))
+
 
 def plain_inlines(text: str) -> list[dict]:
     """Plain text as pandoc inlines: no Markdown is interpreted (names, titles)."""
@@ -62,17 +111,6 @@ def plain_inlines(text: str) -> list[dict]:
 # ------------------------------------------------------------- sanitising
 
 
-def _walk(node, visit: Callable[[dict], object]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, visit)
-    elif isinstance(node, dict):
-        visit(node)
-        c = node.get("c")
-        if isinstance(c, list):
-            _walk(c, visit)
-
-
 @dataclass
 class _Allowed:
     raws: set = field(default_factory=set)
@@ -84,27 +122,43 @@ class _Allowed:
     notes: int = 0
 
 
+# Nodes with nothing inside and nothing `_allowed` or `sanitize` looks at: passed over at once
+# (most nodes are words and spaces).
+_PLAIN = {"Str", "Space", "SoftBreak", "LineBreak"}
+
+
 def _allowed(inlines: list) -> _Allowed:
     allowed = _Allowed()
-
-    def visit(node: dict) -> None:
-        t, c = node.get("t"), node.get("c")
-        if t == "RawInline":
-            allowed.raws.add((c[0], c[1]))
-        elif t == "Math":
-            allowed.maths.add(json.dumps(c))
-        elif t == "Cite":
-            allowed.cites.setdefault(_cite_key(c), []).append(c[0])
-        elif t == "Link":
-            allowed.targets.add(c[2][0])
-        elif t == "Image":
-            allowed.images.add(c[2][0])
-        elif t == "Note":
-            allowed.notes += 1
-        if t in ("Link", "Image", "Span", "Code"):
-            allowed.attrs.add(json.dumps(c[0]))
-    _walk(inlines, visit)
+    _collect(inlines, allowed)
     return allowed
+
+
+def _collect(nodes: list, allowed: _Allowed) -> None:
+    """What a source's nodes allow, found in document order (a citation key's citations: in theirs)."""
+    for item in nodes:
+        if isinstance(item, dict):
+            t = item.get("t")
+            if t in _PLAIN:
+                continue
+            c = item.get("c")
+            if t == "RawInline":
+                allowed.raws.add((c[0], c[1]))
+            elif t == "Math":
+                allowed.maths.add(json.dumps(c))
+            elif t == "Cite":
+                allowed.cites.setdefault(_cite_key(c), []).append(c[0])
+            elif t == "Link":
+                allowed.targets.add(c[2][0])
+            elif t == "Image":
+                allowed.images.add(c[2][0])
+            elif t == "Note":
+                allowed.notes += 1
+            if t in ("Link", "Image", "Span", "Code"):
+                allowed.attrs.add(json.dumps(c[0]))
+            if isinstance(c, list):
+                _collect(c, allowed)
+        elif isinstance(item, list):
+            _collect(item, allowed)
 
 
 def sanitize(inlines: list, source: list, *, _allowance: _Allowed | None = None) -> list:
@@ -114,7 +168,10 @@ def sanitize(inlines: list, source: list, *, _allowance: _Allowed | None = None)
     def clean(items: list) -> list:
         out: list = []
         for node in items:
-            out.extend(clean_one(node))
+            if node.get("t") in _PLAIN:
+                out.append(node)  # (what clean_one gives back for them)
+            else:
+                out.extend(clean_one(node))
         return out
 
     def clean_one(node: dict) -> list:
@@ -243,6 +300,46 @@ def parse_translation(blocks: list) -> list:
     return out
 
 
+# Inlines holding inlines, where: `sanitize`, checking a segment against itself, copies them as they are.
+_WRAPPERS = {"Emph": None, "Strong": None, "Underline": None, "Strikeout": None, "Superscript": None,
+             "Subscript": None, "SmallCaps": None, "Quoted": 1, "Span": 1, "Link": 1, "Image": 1}
+_LEAVES = {"Str", "Space", "LineBreak", "Code", "Math", "RawInline"}  # (no inlines inside)
+
+
+def _source_as_is(inlines: list) -> bool:
+    """Every SoftBreak of a source segment's inlines made a Space, in place (`_soft_breaks_as_spaces`);
+    and whether `sanitize(inlines, inlines)` would then give back inlines equal to them, so that it
+    need not run (it copies the whole tree: a third of the time of translating a source statement).
+
+    Checked against itself, a segment keeps every raw code, formula, attribute and footnote; what it
+    may still change is a link or image of an unsafe scheme (made text), a footnote's blocks other than
+    paragraphs (made paragraphs) and repeated citations (their order): for these, False.
+    """
+    ok = True
+    for i, node in enumerate(inlines):
+        t = node.get("t")
+        if t in _LEAVES:
+            continue
+        if t == "SoftBreak":
+            inlines[i] = {"t": "Space"}
+            continue
+        c = node.get("c")
+        if t in _WRAPPERS:
+            where = _WRAPPERS[t]
+            if t == "Link":
+                ok = not c[2][0].strip().lower().startswith(_UNSAFE_SCHEMES) and ok
+            elif t == "Image":
+                ok = not c[2][0].lower().startswith(_UNSAFE_SCHEMES) and ok
+            ok = _source_as_is(c if where is None else c[where]) and ok
+        elif t == "Note" and all(b.get("t") == "Para" for b in c):
+            for block in c:
+                ok = _source_as_is(block["c"]) and ok
+        else:  # a Cite, a footnote with other blocks, an unknown kind: sanitize decides
+            _soft_breaks_as_spaces(node)
+            ok = False
+    return ok
+
+
 def _soft_breaks_as_spaces(node) -> None:
     """Every SoftBreak of these inlines made a Space, in place, as pandoc reads a one-line text back."""
     if isinstance(node, list):
@@ -289,8 +386,8 @@ def translate(x: Extracted, lc: LanguageConfig, config: Config, translations: Tr
         if is_source:
             # The source's own text read back is its AST (the identity law, tested), soft line
             # breaks becoming spaces: no need to ask pandoc. The same sanitising applies.
-            _soft_breaks_as_spaces(slot.inlines)
-            slot.holder[slot.key] = sanitize(slot.inlines, slot.inlines)
+            if not _source_as_is(slot.inlines):
+                slot.holder[slot.key] = sanitize(slot.inlines, slot.inlines)
             continue
         got = lookup(text)
         if got is not None:

@@ -13,7 +13,7 @@ from .. import ui
 from ..segment import stringify
 from ..translate import Document
 from .fonts import Fonts
-from .isolate import isolate_blocks, mixed
+from .isolate import isolate_blocks, mixed_body
 
 # CSS counter styles for CLDR numbering systems (facts about digit sets, not languages).
 _COUNTER_STYLE = {"arab": "arabic-indic", "arabext": "persian", "beng": "bengali",
@@ -72,7 +72,7 @@ def html_request(doc: Document) -> dict:
     # The body alone is written (no template): the metadata changes nothing, and doc.ast itself,
     # which the DOCX request sends too, is encoded and read once for both (Pandoc.write_many).
     ast = doc.ast
-    if mixed(blocks, rtl=rtl):  # (isolate_blocks edits in place: a copy)
+    if mixed_body(doc, rtl=rtl):  # (isolate_blocks edits in place: a copy)
         blocks = isolate_blocks(json.loads(json.dumps(blocks)), rtl=rtl)
         ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
     return {"doc": ast, "format": "html5", "options": HTML_OPTIONS}

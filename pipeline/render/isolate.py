@@ -40,6 +40,30 @@ def mixed(node, *, rtl: bool) -> bool:
     return False
 
 
+# A right-to-left document nearly always has Latin words (the signatories' names, last: `mixed`
+# finds them at once), a left-to-right one seldom Arabic-script words: only for the latter is
+# the document's whole body walked once (translate.Document.body), for HTML and Typst both.
+
+
+def mixed_body(doc, *, rtl: bool) -> bool:
+    """`mixed(doc.ast["blocks"], rtl=rtl)` (doc: translate.Document)."""
+    if rtl:
+        return mixed(doc.ast["blocks"], rtl=rtl)
+    return bool(doc.body.words & _STRONG_RTL)
+
+
+def may_be_mixed(doc, *, rtl: bool) -> bool:
+    """False when no word or raw code of the document's body has a letter of the other direction
+    than `rtl`'s: then `mixed` is False for any blocks made of its words and raw code (the Typst
+    body is: raw Typst is shown as words), without walking them. (Always True if `rtl`: not asked.)"""
+    return rtl or bool((doc.body.words | doc.body.raw) & _STRONG_RTL)
+
+
+def other_letters(text: str, *, rtl: bool) -> bool:
+    """Whether a text has a letter written in the other direction than `rtl`'s."""
+    return bool(_classes(text) & (_STRONG_LTR if rtl else _STRONG_RTL))
+
+
 def _strong(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in _STRONG_LTR | _STRONG_RTL or ch.isdigit()
 
@@ -70,14 +94,15 @@ def isolate(inlines: list, *, rtl: bool) -> list:
         t = node.get("t")
         if t == "Str" and _foreign(node["c"], rtl):
             run.append(node)
-            tail, _ = _split_tail(node)
-            if tail and set(tail["c"]) & _SENTENCE_PUNCTUATION and not _foreign_follows(inlines, i + 1, rtl):
+            tail = _tail(node["c"])
+            if tail and set(tail) & _SENTENCE_PUNCTUATION and not _foreign_follows(inlines, i + 1, rtl):
                 flush()  # "،" or "." ends the run when the sentence goes on in the document's script
         elif t == "Space" and run:
             run.append(node)
         else:
-            flush()
-            out.append(_recurse(node, rtl))
+            if run:  # (with none, flush does nothing: most words are the document's own)
+                flush()
+            out.append(_recurse(node, rtl) if t in _NESTING else node)
     flush()
     return out
 
@@ -102,11 +127,18 @@ def _split_lead(node: dict) -> tuple[dict | None, dict]:
 
 def _split_tail(node: dict) -> tuple[dict | None, dict]:
     text = node["c"]
+    j = len(text) - len(_tail(text))
+    tail = {"t": "Str", "c": text[j:]} if j < len(text) else None
+    return tail, {"t": "Str", "c": text[:j]}
+
+
+@lru_cache(maxsize=65536)
+def _tail(text: str) -> str:
+    """The characters after a word's last strong one (its punctuation): words repeat, cached."""
     j = len(text)
     while j > 0 and not _strong(text[j - 1]):
         j -= 1
-    tail = {"t": "Str", "c": text[j:]} if j < len(text) else None
-    return tail, {"t": "Str", "c": text[:j]}
+    return text[j:]
 
 
 _OPEN, _CLOSE = "([{", ")]}"
@@ -129,6 +161,7 @@ def _balance(run: list, lead: dict | None, tail: dict | None) -> tuple[dict | No
 
 
 _INLINE_CONTAINERS = {"Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"}
+_NESTING = _INLINE_CONTAINERS | {"Link", "Span", "Quoted", "Note"}  # what _recurse goes into
 
 
 def _recurse(node: dict, rtl: bool) -> dict:

@@ -26,7 +26,7 @@ from ..errors import Location, PipelineError, Problem
 from ..pandoc import Pandoc, PandocError
 from ..translate import Document, plain_inlines
 from .fonts import Fonts
-from .isolate import mixed
+from .isolate import may_be_mixed, mixed, other_letters
 
 TEMPLATE = "templates/statement.typ"
 SIGNATORIES_ID = "signatories"
@@ -105,12 +105,18 @@ def typst_request(doc: Document, fonts: Fonts) -> dict:
 
 # Typst functions that read files, load packages or evaluate strings. Neither the template
 # nor pandoc's writer calls them: found outside a string or raw literal, they came from text.
-_FILE_ACCESS = re.compile(r"(?<!\\)(?:\\\\)*#\s*(?:read|import|include|eval|plugin|image|json|csv|yaml|toml|xml|cbor)\b")
+_CALL = r"#\s*(?:read|import|include|eval|plugin|image|json|csv|yaml|toml|xml|cbor)\b"
+_FILE_ACCESS = re.compile(r"(?<!\\)(?:\\\\)*" + _CALL)
 _LITERAL = re.compile(r'(?<!\\)(?:\\\\)*(?:"(?:[^"\\]|\\.)*"|`[^`]*`)', re.S)
+# Such a call anywhere, in literals too. Taking the literals out puts '""' in their place, which
+# cannot make one appear: a source without one (nearly all) needs no more (~1.4 ms a statement).
+_ANY_CALL = re.compile(_CALL)
 
 
 def code_in_markup(source: str) -> str | None:
     """The first file-reading or code-evaluating Typst call in `source`, outside string and raw literals."""
+    if not _ANY_CALL.search(source):
+        return None
     found = _FILE_ACCESS.search(_LITERAL.sub('""', source))
     return found.group(0).lstrip("\\") if found else None
 
@@ -136,14 +142,22 @@ def _typst_ast(doc: Document) -> dict:
     if cut is not None:
         blocks = blocks[:cut]
     rtl = doc.language.rtl
-    # _typst_safe copies every list and every node with content: what follows edits the copy only.
-    blocks = _outline(_typst_safe(blocks))
-    if mixed(blocks, rtl=rtl):
-        blocks = _isolate_blocks(blocks, rtl=rtl)
+    # (its words are the document's, raw Typst made words included: may_be_mixed answers for them)
+    if may_be_mixed(doc, rtl=rtl) or doc.body.kinds & _NOT_TYPST_SAFE:
+        # _typst_safe copies every list and every node with content: what follows edits the copy only.
+        blocks = _outline(_typst_safe(blocks))
+        if mixed(blocks, rtl=rtl):
+            blocks = _isolate_blocks(blocks, rtl=rtl)
+    else:
+        # Nothing _typst_safe changes, nothing to isolate: only _outline edits, and only the top-level
+        # headings' own dicts (their "c" replaced), copied here; the rest is the document's.
+        blocks = _outline([{**b} if b.get("t") == "Header" else b for b in blocks])
     ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
 
     def inlines(text: str) -> dict:
-        return {"t": "MetaInlines", "c": _isolate(plain_inlines(text), rtl=rtl)}
+        words = plain_inlines(text)
+        # (without a letter of the other direction, _isolate gives the words back as they are)
+        return {"t": "MetaInlines", "c": _isolate(words, rtl=rtl) if other_letters(text, rtl=rtl) else words}
 
     meta = {"title": inlines(doc.title)}
     if doc.subtitle:
@@ -162,6 +176,10 @@ def _typst_ast(doc: Document) -> dict:
             meta["missing"] = inlines(doc.language.number(len(doc.missing)))
     ast["meta"] = meta
     return ast
+
+
+# Nodes _typst_safe replaces (RawInline and RawBlock: when Typst), and None: a node that is not one.
+_NOT_TYPST_SAFE = frozenset({"Cite", "Image", "RawInline", "RawBlock", None})
 
 
 def _is_signatories_heading(block: dict) -> bool:

@@ -1,0 +1,326 @@
+"""Fast paths of rendering give exactly what the general code they skip would (never timing)."""
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.translate import _soft_breaks_as_spaces, _source_as_is, sanitize
+
+# Words in both directions and neither: Latin, Arabic, Kurdish (both scripts), digits, punctuation.
+WORDS = st.sampled_from(["peace", "Syria", "(SDF)", "SLDP.", "سوريا", "الحرية،", "(قسد)", "Kurdistanê",
+                         "ئاشتی", "2025", "١٢", "«", "—", ",", "", "a\u200fb", "xyz\u202e"])
+ATTRS = st.sampled_from([["", [], []], ["id", ["c"], [["dir", "rtl"]]], ["", [], [["lang", "ar"]]]])
+URLS = st.sampled_from(["https://example.org", "javascript:alert(1)", " JavaScript:x", "data:x",
+                        "#fn1", "file:///etc/passwd", "mailto:a@b.c"])
+LEAVES = st.one_of(
+    WORDS.map(lambda w: {"t": "Str", "c": w}),
+    st.just({"t": "Space"}), st.just({"t": "SoftBreak"}), st.just({"t": "LineBreak"}),
+    st.tuples(ATTRS, WORDS).map(lambda a: {"t": "Code", "c": [a[0], a[1]]}),
+    WORDS.map(lambda w: {"t": "Math", "c": [{"t": "InlineMath"}, w]}),
+    st.tuples(st.sampled_from(["html", "typst", "tex"]), WORDS).map(lambda a: {"t": "RawInline", "c": list(a)}),
+)
+
+
+def _containers(inner):
+    inl = st.lists(inner, max_size=4)
+    return st.one_of(
+        st.tuples(st.sampled_from(["Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript",
+                                   "SmallCaps"]), inl).map(lambda a: {"t": a[0], "c": a[1]}),
+        inl.map(lambda x: {"t": "Quoted", "c": [{"t": "DoubleQuote"}, x]}),
+        st.tuples(ATTRS, inl).map(lambda a: {"t": "Span", "c": [a[0], a[1]]}),
+        st.tuples(ATTRS, inl, URLS).map(lambda a: {"t": "Link", "c": [a[0], a[1], [a[2], ""]]}),
+        st.tuples(ATTRS, inl, URLS).map(lambda a: {"t": "Image", "c": [a[0], a[1], [a[2], "t"]]}),
+        st.tuples(st.sampled_from(["Para", "Plain", "Header"]), st.lists(inl, min_size=1, max_size=2)).map(
+            lambda a: {"t": "Note", "c": [{"t": a[0], "c": x} if a[0] != "Header" else
+                                          {"t": "Header", "c": [2, ["", [], []], x]} for x in a[1]]}),
+        st.tuples(st.sampled_from(["a", "b"]), inl).map(lambda a: {"t": "Cite", "c": [[{
+            "citationId": a[0], "citationPrefix": [{"t": "SoftBreak"}], "citationSuffix": [],
+            "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 1, "citationHash": 0}], a[1]]}),
+    )
+
+
+INLINES = st.lists(st.recursive(LEAVES, _containers, max_leaves=25), max_size=12)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(INLINES)
+def test_a_source_segment_needs_no_sanitizing_when_the_fast_check_says_so(inlines):
+    general = copy.deepcopy(inlines)
+    _soft_breaks_as_spaces(general)
+    fast = copy.deepcopy(inlines)
+    as_is = _source_as_is(fast)
+    assert fast == general  # the soft breaks, made spaces everywhere the general walk makes them
+    if as_is:
+        assert sanitize(general, general) == fast
+
+
+def _allowed_by_the_general_walk(inlines):
+    """What translate._allowed found, as it found it before it passed words and spaces over."""
+    import json
+
+    from pipeline.translate import _Allowed, _cite_key
+
+    allowed = _Allowed()
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            t, c = node.get("t"), node.get("c")
+            if t == "RawInline":
+                allowed.raws.add((c[0], c[1]))
+            elif t == "Math":
+                allowed.maths.add(json.dumps(c))
+            elif t == "Cite":
+                allowed.cites.setdefault(_cite_key(c), []).append(c[0])
+            elif t == "Link":
+                allowed.targets.add(c[2][0])
+            elif t == "Image":
+                allowed.images.add(c[2][0])
+            elif t == "Note":
+                allowed.notes += 1
+            if t in ("Link", "Image", "Span", "Code"):
+                allowed.attrs.add(json.dumps(c[0]))
+            if isinstance(c, list):
+                walk(c)
+    walk(inlines)
+    return allowed
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(INLINES)
+def test_what_a_source_allows_is_found_as_the_general_walk_finds_it(inlines):
+    from pipeline.translate import _allowed
+
+    assert _allowed(inlines) == _allowed_by_the_general_walk(inlines)
+
+
+def test_the_fast_check_says_so_for_ordinary_text():
+    inlines = [{"t": "Str", "c": "Free"}, {"t": "SoftBreak"}, {"t": "Emph", "c": [{"t": "Str", "c": "سوريا"}]},
+               {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "here"}], ["https://example.org", ""]]},
+               {"t": "Note", "c": [{"t": "Para", "c": [{"t": "Str", "c": "A"}, {"t": "SoftBreak"}]}]}]
+    assert _source_as_is(inlines)
+    assert inlines[1] == {"t": "Space"} and inlines[4]["c"][0]["c"][1] == {"t": "Space"}
+    unsafe = [{"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "x"}], ["javascript:alert(1)", ""]]}]
+    assert not _source_as_is(unsafe)
+
+
+# ------------------------------------------------------------- bidi isolation skipped
+
+
+def _doc(blocks, code: str, *, title="Title", signatories=()):
+    from pipeline.locale import language
+    from pipeline.translate import Document
+
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}
+    return Document(slug="s", language=language(code), source_language=language("en"), ast=ast, title=title,
+                    subtitle=None, date=None, date_iso=None, signatories=tuple(signatories), strings={},
+                    signed_by="Signed")
+
+
+RAW_TYPST = st.tuples(st.sampled_from(["typst", "html"]), WORDS)
+BLOCKS = st.lists(st.one_of(
+    INLINES.map(lambda x: {"t": "Para", "c": x}),
+    st.tuples(st.integers(1, 4), INLINES).map(lambda a: {"t": "Header", "c": [a[0], ["", [], []], a[1]]}),
+    st.lists(INLINES.map(lambda x: [{"t": "Para", "c": x}]), max_size=3).map(
+        lambda x: {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], x]}),
+    st.lists(INLINES.map(lambda x: [{"t": "Plain", "c": x}]), max_size=3).map(lambda x: {"t": "BulletList", "c": x}),
+    RAW_TYPST.map(lambda a: {"t": "RawBlock", "c": list(a)}),
+), max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BLOCKS, st.sampled_from(["en", "ar", "ku", "ckb"]), st.lists(WORDS, min_size=1, max_size=4))
+def test_isolation_is_skipped_only_where_the_general_walk_finds_nothing_to_isolate(blocks, code, words):
+    from pipeline.render import isolate, pdf
+    from pipeline.render.html import html_request
+
+    title = " ".join(words)
+    doc = _doc(blocks, code, title=title, signatories=[title])
+    rtl = doc.language.rtl
+    assert isolate.mixed_body(doc, rtl=rtl) == isolate.mixed(doc.ast["blocks"], rtl=rtl)
+    # Typst: the same document with the fast paths answering "maybe" everywhere
+    general = _doc(copy.deepcopy(blocks), code, title=title, signatories=[title])
+    real = (isolate.may_be_mixed, isolate.other_letters)
+    pdf.may_be_mixed, pdf.other_letters = (lambda d, rtl: True), (lambda t, rtl: True)
+    try:
+        expected = pdf._typst_ast(general)
+    finally:
+        pdf.may_be_mixed, pdf.other_letters = real
+    assert pdf._typst_ast(doc) == expected
+    if not isolate.mixed_body(doc, rtl=rtl):
+        assert html_request(doc)["doc"] is doc.ast
+
+
+PLAIN_INLINES = st.lists(st.recursive(
+    st.one_of(WORDS.map(lambda w: {"t": "Str", "c": w}), st.just({"t": "Space"})),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda x: {"t": "Emph", "c": x}),
+        st.tuples(st.lists(inner, max_size=4), URLS).map(lambda a: {"t": "Link", "c": [["", [], []], a[0], [a[1], ""]]}),
+        st.lists(inner, max_size=4).map(lambda x: {"t": "Note", "c": [{"t": "Para", "c": x}]})),
+    max_leaves=12), max_size=8)
+PLAIN_BLOCKS = st.lists(st.one_of(
+    PLAIN_INLINES.map(lambda x: {"t": "Para", "c": x}),
+    st.tuples(st.integers(1, 5), PLAIN_INLINES).map(lambda a: {"t": "Header", "c": [a[0], ["h", [], []], a[1]]}),
+), max_size=8)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PLAIN_BLOCKS, st.sampled_from(["en", "ar", "ku", "ckb"]))
+def test_the_typst_body_of_plain_text_is_what_the_general_path_makes(blocks, code):
+    from pipeline.render import pdf
+
+    doc = _doc(blocks, code)
+    general = _doc(copy.deepcopy(blocks), code)
+    real = pdf.may_be_mixed
+    pdf.may_be_mixed = lambda d, rtl: True
+    try:
+        expected = pdf._typst_ast(general)
+    finally:
+        pdf.may_be_mixed = real
+    before = copy.deepcopy(doc.ast)
+    assert pdf._typst_ast(doc) == expected
+    assert doc.ast == before  # (the document's own AST, shared, is not edited)
+
+
+def test_a_document_in_one_direction_is_not_walked_again():
+    doc = _doc([{"t": "Para", "c": [{"t": "Str", "c": "peace"}, {"t": "RawInline", "c": ["typst", "سوريا"]}]}], "en")
+    from pipeline.render import isolate
+
+    assert not isolate.mixed_body(doc, rtl=False)
+    assert isolate.may_be_mixed(doc, rtl=False)  # the raw Typst becomes words in the PDF
+    assert isolate.mixed_body(doc, rtl=True)
+
+
+# ------------------------------------------------------------- the Typst tripwire
+
+
+def _code_in_markup_in_full(source: str) -> str | None:
+    from pipeline.render.pdf import _FILE_ACCESS, _LITERAL
+
+    found = _FILE_ACCESS.search(_LITERAL.sub('""', source))
+    return found.group(0).lstrip("\\") if found else None
+
+
+TYPST_BITS = st.sampled_from(["#", "# ", "#\n", "read", "image", "eval", "imagex", "x", " ", '"', "\\", "\\\\",
+                              "`", "سوريا", "(", ")", "\n", "#set", "readme", "_"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(TYPST_BITS, max_size=30).map("".join))
+def test_the_typst_tripwire_finds_what_the_full_search_finds(source):
+    from pipeline.render.pdf import code_in_markup
+
+    assert code_in_markup(source) == _code_in_markup_in_full(source)
+
+
+# ------------------------------------------------------------- the Word package
+
+
+def _zip_with_zipfile(parts: dict, when) -> bytes:
+    """The package as zipfile writes it (what docx._zip wrote before it wrote it itself)."""
+    import datetime
+    import io
+    import zipfile
+
+    date_time = max(when.astimezone(datetime.timezone.utc).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    names = sorted(parts, key=lambda n: n != "[Content_Types].xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            z.writestr(info, parts[name], compresslevel=9)
+    return out.getvalue()
+
+
+PART_NAMES = st.sampled_from(["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml",
+                              "word/footnotes.xml", "docProps/core.xml", "word/media/رسم.png", "word/theme/theme1.xml"])
+PART_DATA = st.one_of(st.binary(max_size=3000), st.text(max_size=2000).map(lambda t: t.encode("utf-8")),
+                      st.sampled_from([b"", b"<w:styles/>" * 500]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(PART_NAMES, PART_DATA, min_size=1),
+       st.datetimes(min_value=__import__("datetime").datetime(1970, 1, 1),
+                    max_value=__import__("datetime").datetime(2107, 12, 31)))
+def test_the_word_package_is_what_zipfile_writes(parts, when):
+    import datetime
+
+    from pipeline.render.docx import _zip
+
+    when = when.replace(tzinfo=datetime.timezone.utc)
+    assert _zip(parts, when) == _zip_with_zipfile(parts, when)
+    assert _zip(parts, when) == _zip_with_zipfile(parts, when)  # (the second time from the cache)
+
+
+# ------------------------------------------------------------- isolating runs
+
+
+def _isolate_in_full(inlines, *, rtl):
+    """isolate.isolate as it was: every node through flush() and _recurse."""
+    from pipeline.render import isolate as m
+
+    direction = "ltr" if rtl else "rtl"
+    out, run = [], []
+
+    def flush():
+        trail = []
+        while run and run[-1]["t"] == "Space":
+            trail.append(run.pop())
+        if run:
+            lead, run[0] = m._split_lead(run[0])
+            tail, run[-1] = m._split_tail(run[-1])
+            lead, tail = m._balance(run, lead, tail)
+            if lead:
+                out.append(lead)
+            out.append({"t": "Span", "c": [["", [], [["dir", direction]]], list(run)]})
+            if tail:
+                out.append(tail)
+        out.extend(trail)
+        run.clear()
+
+    for i, node in enumerate(inlines):
+        t = node.get("t")
+        if t == "Str" and m._foreign(node["c"], rtl):
+            run.append(node)
+            tail, _ = m._split_tail(node)
+            if tail and set(tail["c"]) & m._SENTENCE_PUNCTUATION and not m._foreign_follows(inlines, i + 1, rtl):
+                flush()
+        elif t == "Space" and run:
+            run.append(node)
+        else:
+            flush()
+            out.append(_recurse_in_full(node, rtl))
+    flush()
+    return out
+
+
+def _recurse_in_full(node, rtl):
+    t, c = node.get("t"), node.get("c")
+    if t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
+        return {"t": t, "c": _isolate_in_full(c, rtl=rtl)}
+    if t in ("Link", "Span"):
+        return {"t": t, "c": [c[0], _isolate_in_full(c[1], rtl=rtl)] + c[2:]}
+    if t == "Quoted":
+        return {"t": t, "c": [c[0], _isolate_in_full(c[1], rtl=rtl)]}
+    if t == "Note":
+        from pipeline.segment import slots
+
+        for slot in slots(c):
+            slot.holder[slot.key] = _isolate_in_full(slot.inlines, rtl=rtl)
+        return {"t": t, "c": c}
+    return node
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(INLINES, st.booleans())
+def test_runs_are_isolated_as_the_full_loop_isolates_them(inlines, rtl):
+    from pipeline.render.isolate import isolate
+
+    assert isolate(copy.deepcopy(inlines), rtl=rtl) == _isolate_in_full(copy.deepcopy(inlines), rtl=rtl)
