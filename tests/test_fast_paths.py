@@ -217,48 +217,6 @@ def test_the_typst_tripwire_finds_what_the_full_search_finds(source):
     assert code_in_markup(source) == _code_in_markup_in_full(source)
 
 
-# ------------------------------------------------------------- the Word package
-
-
-def _zip_with_zipfile(parts: dict, when) -> bytes:
-    """The package as zipfile writes it (what docx._zip wrote before it wrote it itself)."""
-    import datetime
-    import io
-    import zipfile
-
-    date_time = max(when.astimezone(datetime.timezone.utc).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    names = sorted(parts, key=lambda n: n != "[Content_Types].xml")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            z.writestr(info, parts[name], compresslevel=9)
-    return out.getvalue()
-
-
-PART_NAMES = st.sampled_from(["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml",
-                              "word/footnotes.xml", "docProps/core.xml", "word/media/رسم.png", "word/theme/theme1.xml"])
-PART_DATA = st.one_of(st.binary(max_size=3000), st.text(max_size=2000).map(lambda t: t.encode("utf-8")),
-                      st.sampled_from([b"", b"<w:styles/>" * 500]))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.dictionaries(PART_NAMES, PART_DATA, min_size=1),
-       st.datetimes(min_value=__import__("datetime").datetime(1970, 1, 1),
-                    max_value=__import__("datetime").datetime(2107, 12, 31)))
-def test_the_word_package_is_what_zipfile_writes(parts, when):
-    import datetime
-
-    from pipeline.render.docx import _zip
-
-    when = when.replace(tzinfo=datetime.timezone.utc)
-    assert _zip(parts, when) == _zip_with_zipfile(parts, when)
-    assert _zip(parts, when) == _zip_with_zipfile(parts, when)  # (the second time from the cache)
-
-
 # ------------------------------------------------------------- isolating runs
 
 
