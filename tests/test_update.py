@@ -330,3 +330,35 @@ def test_two_pandoc_workers_parse_as_one_does_and_the_second_is_stopped(real_pro
     shared = list(update.extract(statements, pandoc, parsers=2))
     assert len(started) == 1 and started[0].calls == 2 and started[0]._proc is None   # started, used, stopped
     assert [(x.ast, x.segments, x.texts) for x in shared] == [(x.ast, x.segments, x.texts) for x in alone]
+
+
+def test_bodies_parsed_while_the_front_matter_is_read_give_the_same_catalogues(real_project: Path, tmp_path: Path,
+                                                                              monkeypatch):
+    """A plain update on two cores parses the first bodies on a second pandoc while the other statements
+    are still being read (update._Early); the catalogues are those of an update on one core."""
+    from pipeline import update
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    sources = sorted((real_project / "source").glob("*.md"))
+    for i, path in enumerate(sources * 2):   # (ten statements: two chunks and more; bodies given twice)
+        shutil.copy(path, real_project / "source" / f"{path.stem}-{i}.md")
+    one_core = tmp_path / "one-core"
+    shutil.copytree(real_project, one_core)
+
+    early: list[int] = []   # how many bodies each update found parsed early
+    finish = update._Early.finish
+
+    def counted(self):
+        parsed = finish(self)
+        early.append(len(parsed))
+        return parsed
+    monkeypatch.setattr(update._Early, "finish", counted)
+    monkeypatch.setattr(update.os, "cpu_count", lambda: 2)
+    run_update(real_project)
+    assert len(early) == 1 and early[0] > 0   # (a first chunk at least: parsed, then taken)
+
+    monkeypatch.setattr(update.os, "cpu_count", lambda: 1)
+    run_update(one_core)
+    assert len(early) == 1   # (not on one core)
+    assert {p.relative_to(real_project): b for p, b in files(real_project).items()} == \
+        {p.relative_to(one_core): b for p, b in files(one_core).items()}
