@@ -234,6 +234,17 @@ def test_subtitle_is_printed_under_the_title(docs, pandoc, fonts):
     assert lines.index("ڕاگەیاندنی هاوبەش") == 2     # the title takes two lines
 
 
+def test_a_typst_warning_is_reported_with_the_file_to_look_at(docs, fonts, pandoc, capsys):
+    doc = docs["ar"]
+    assert render_pdf(doc, pandoc=pandoc, fonts=fonts) and capsys.readouterr().err == ""   # (the statement's: none)
+    # A layout that does not settle, or a font Typst cannot find: the PDF is written all the same.
+    pdf = typesetter(fonts).compile('#set document(title: "t")\n#set text(font: "No Such Font")\nHello', doc=doc)
+    assert pdf.startswith(b"%PDF")
+    err = capsys.readouterr().err
+    assert err.startswith(f"locales/ar/{doc.slug}.po: warning: ") and "unknown font family: no such font" in err
+    assert "look at it before sending it out" in err
+
+
 def test_same_inputs_give_the_same_bytes(docs, pdfs, pandoc, fonts):
     for code in ("ar", "en"):
         assert render_pdf(docs[code], pandoc=pandoc, fonts=fonts) == pdfs[code]

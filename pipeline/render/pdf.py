@@ -14,6 +14,7 @@ import datetime
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -323,11 +324,17 @@ def _template() -> str:
     return resources.files("pipeline").joinpath(TEMPLATE).read_text(encoding="utf-8")
 
 
+def _where(doc: Document) -> Path:
+    """The file a user would look at for this document: its statement, or its translation."""
+    if doc.language.code == doc.source_language.code:
+        return Path("source") / f"{doc.slug}.md"
+    return Path("locales") / doc.language.code / f"{doc.slug}.po"
+
+
 def _error(doc: Document, message: str) -> PipelineError:
     """A PipelineError naming the statement and the language, pointing at the file to look at."""
     lang = doc.language
     source = lang.code == doc.source_language.code
-    where = Path("source") / f"{doc.slug}.md" if source else Path("locales") / lang.code / f"{doc.slug}.po"
     if "could not be displayed" in message:
         hint = ("no configured font has a letter for this character: remove it from the text, "
                 "or choose a font that has it under fonts: in project.yaml")
@@ -335,9 +342,22 @@ def _error(doc: Document, message: str) -> PipelineError:
         hint = ("check this " + ("statement" if source else "translation") + " for unusual markup; "
                 "if it looks right, report this as a pipeline bug")
     return PipelineError(Problem(
-        Location(where),
+        Location(_where(doc)),
         f"cannot typeset the PDF of '{doc.slug}' in {lang.english_name} ({lang.code}): {message}",
         hint))
+
+
+def _warning(doc: Document, warning: object) -> Problem:
+    """A Typst warning about a PDF that was written all the same (a layout that did not settle, a
+    missing font): the user should look at that PDF before it goes out."""
+    lang = doc.language
+    return Problem(
+        Location(_where(doc)),
+        f"Typst warns about the PDF of '{doc.slug}' in {lang.english_name} ({lang.code}): "
+        f"{_typst_message(warning)}",
+        "the PDF was written: look at it before sending it out; "
+        "if it looks wrong and the text is right, report this as a pipeline bug",
+        severity="warning")
 
 
 # ------------------------------------------------------------- Typst
@@ -391,11 +411,14 @@ class Typesetter:
         when = creation_timestamp(doc) if timestamp is None else timestamp
         try:
             with self._lock:
-                pdf = self._compiler.compile(
+                pdf, warnings = self._compiler.compile_with_warnings(
                     input=source.encode("utf-8"), format="pdf", root=str(self.root),
                     timestamp=when, pdf_standards=["ua-1"], pdf_tags=True)
         except RuntimeError as exc:  # typst.TypstError and friends
             raise _error(doc, _typst_message(exc)) from None
+        # Said where it happens (a render process's output is the user's terminal too): the run goes on.
+        for warning in warnings:
+            print(_warning(doc, warning), file=sys.stderr)
         assert isinstance(pdf, bytes)
         return pdf
 
