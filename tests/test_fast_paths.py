@@ -56,48 +56,6 @@ def test_a_source_segment_needs_no_sanitizing_when_the_fast_check_says_so(inline
         assert sanitize(general, general) == fast
 
 
-def _allowed_by_the_general_walk(inlines):
-    """What translate._allowed found, as it found it before it passed words and spaces over."""
-    import json
-
-    from pipeline.translate import _Allowed, _cite_key
-
-    allowed = _Allowed()
-
-    def walk(node):
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            t, c = node.get("t"), node.get("c")
-            if t == "RawInline":
-                allowed.raws.add((c[0], c[1]))
-            elif t == "Math":
-                allowed.maths.add(json.dumps(c))
-            elif t == "Cite":
-                allowed.cites.setdefault(_cite_key(c), []).append(c[0])
-            elif t == "Link":
-                allowed.targets.add(c[2][0])
-            elif t == "Image":
-                allowed.images.add(c[2][0])
-            elif t == "Note":
-                allowed.notes += 1
-            if t in ("Link", "Image", "Span", "Code"):
-                allowed.attrs.add(json.dumps(c[0]))
-            if isinstance(c, list):
-                walk(c)
-    walk(inlines)
-    return allowed
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(INLINES)
-def test_what_a_source_allows_is_found_as_the_general_walk_finds_it(inlines):
-    from pipeline.translate import _allowed
-
-    assert _allowed(inlines) == _allowed_by_the_general_walk(inlines)
-
-
 def test_the_fast_check_says_so_for_ordinary_text():
     inlines = [{"t": "Str", "c": "Free"}, {"t": "SoftBreak"}, {"t": "Emph", "c": [{"t": "Str", "c": "سوريا"}]},
                {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "here"}], ["https://example.org", ""]]},
