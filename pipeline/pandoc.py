@@ -27,11 +27,9 @@ REQUEST_TIMEOUT = float(os.environ.get("PIPELINE_PANDOC_TIMEOUT", "300"))  # sec
 # garbage collections while a document is written: about a fifth less CPU per document.
 # The pandoc binary asks for a 64 MB heap from the start (-H64m, built in): -H16m leaves the
 # worker ~50 MB smaller (~90 -> ~36 MB not backed by the binary's own pages) for ~5 % more CPU.
-# An old generation of at least 8 MB (-O8m; the default is 1 MB): what a document promotes there
-# while it is read and written no longer starts a major collection every few documents (66 -> 10
-# for 250 statement bodies), ~0.5 s less CPU per worker in a cold update of 500 statements, for
-# ~6 MB more memory per worker.
-RTS_OPTIONS = ("+RTS", "-A16m", "-H16m", "-O8m", "-RTS")
+# (-O8m, an old generation of at least 8 MB, saves ~0.4 s of a cold update of 500 statements but
+# adds ~15 MB to the update's peak, which then stands at the 300 MB the project allows: not used.)
+RTS_OPTIONS = ("+RTS", "-A16m", "-H16m", "-RTS")
 # Pipes (and their Python buffers) of 1 MB, not 64 KB: an answer of a few MB then arrives in
 # a few reads, each of which lets the reading thread wait for the GIL held by the main thread
 # (~5 ms each time: with 64 KB pipes the main thread's work and pandoc's hardly overlapped).
