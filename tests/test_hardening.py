@@ -598,6 +598,12 @@ HOLD = textwrap.dedent("""
 """)
 
 
+@pytest.fixture(autouse=True)
+def _own_tmpdir(tmp_path: Path, monkeypatch):
+    """A pipeline killed here cannot remove its temporary folders: they stay in the test's folder, not /tmp."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+
+
 def _env() -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1769385600"}
 
