@@ -85,30 +85,6 @@ class Pair:
     def dst(self) -> Side:
         return Side(self.translation)
 
-    @property
-    def source_text(self) -> str:
-        return self.src.text
-
-    @property
-    def translation_text(self) -> str:
-        return self.dst.text
-
-    @property
-    def source_nodes(self) -> list[dict]:
-        return self.src.nodes
-
-    @property
-    def translation_nodes(self) -> list[dict]:
-        return self.dst.nodes
-
-    @property
-    def source_sentence(self) -> str:
-        return self.src.sentence
-
-    @property
-    def translation_sentence(self) -> str:
-        return self.dst.sentence
-
 
 # ----------------------------------------------------------------- helpers
 
@@ -165,7 +141,7 @@ def check_markup(p: Pair) -> list[Finding]:
     if len(p.translation) > 1 and len(blocks) == len(p.translation):
         findings.append(Finding("markup", ERROR, "the translation has several paragraphs, the original one",
                                 "join the paragraphs: one segment is one paragraph"))
-    stray = [s for s in ("**", "[", "]", "^[") if s in p.translation_text and s not in p.source_text]
+    stray = [s for s in ("**", "[", "]", "^[") if s in p.dst.text and s not in p.src.text]
     if stray:
         findings.append(Finding("markup", ERROR, f"stray {' '.join(stray)} in the translation: mark-up that does not close",
                                 "close the bold/italic/link as in the original, or remove the stray characters"))
@@ -309,8 +285,8 @@ def _last_punct(text: str) -> str:
 
 def check_punctuation(p: Pair) -> list[Finding]:
     """Ending punctuation like the original's, in the script's own form (؟ ، ؛ in Arabic script)."""
-    src = _last_punct(p.source_sentence)
-    dst = _last_punct(p.translation_sentence)
+    src = _last_punct(p.src.sentence)
+    dst = _last_punct(p.dst.sentence)
     findings = []
     if src and (not dst or dst not in _ENDINGS.get(src, src)):
         findings.append(Finding("punctuation", WARNING,
@@ -322,7 +298,7 @@ def check_punctuation(p: Pair) -> list[Finding]:
                                 "match the original"))
     if p.language.script == "Arab":
         for latin, arabic in _ARABIC_SCRIPT.items():
-            text = p.translation_text
+            text = p.dst.text
             if re.search(rf"[\u0600-\u06ff]\s?{re.escape(latin)}", text):
                 findings.append(Finding("punctuation", WARNING,
                                         f"Latin '{latin}' after Arabic-script text",
@@ -334,7 +310,7 @@ def check_untranslated(p: Pair) -> list[Finding]:
     """A translation identical to the original (signatory names and numbers-only text exempt)."""
     if p.signatory or p.msgstr.strip() != p.msgid.strip():
         return []
-    if not any(ch.isalpha() for ch in p.source_text):
+    if not any(ch.isalpha() for ch in p.src.text):
         return []
     return [Finding("untranslated", WARNING, "the translation is identical to the original",
                     "translate it, or add the flag ignore-untranslated if it is right as it is")]

@@ -64,13 +64,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _publish(root: Path, args) -> int:
-    from .ahead import parse_ahead
-
-    # Pandoc parses a first build's first statements while the rest of the pipeline is imported.
-    pandoc = parse_ahead(root, args.jobs)
     from .publish import publish
 
-    report = publish(root, draft=args.draft, jobs=args.jobs, memory=not args.no_memory, pandoc=pandoc)
+    report = publish(root, draft=args.draft, jobs=args.jobs, memory=not args.no_memory)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     return EXIT_BAD_INPUT if report.problems else EXIT_OK

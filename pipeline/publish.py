@@ -65,14 +65,14 @@ def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = Fa
     return project
 
 
-def status_page(project: Project, pandoc: Pandoc | None = None) -> bytes:
+def status_page(project: Project) -> bytes:
     """out/status.html: progress bars, counts and check results for a coordinator."""
     from .check import check_project
     from .render.html import render_status
 
     rows = [project.progress(x, lc.code) for x in project.extracted for lc in project.config.targets]
     thresholds = {lc.code: lc.threshold for lc in project.config.languages}
-    return render_status(rows, thresholds, check_project(project, pandoc or shared()))
+    return render_status(rows, thresholds, check_project(project, shared()))
 
 
 @dataclass
@@ -149,24 +149,20 @@ def _inputs(config: Config, x: Extracted, lang: str, draft: bool, shared_inputs:
 
 
 def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory: bool = True,
-            log: Callable[[str], None] = print, pandoc: Pandoc | None = None) -> PublishReport:
+            log: Callable[[str], None] = print) -> PublishReport:
     """Update catalogues, then write out/ for every ready statement and language.
 
     Only outputs whose inputs changed (by content hash) are rebuilt, on `jobs` processes;
-    everything is built before anything in out/ is replaced. `pandoc`: this process's pandoc
-    worker (ahead.parse_ahead's, which may have parsed statements already), or the shared one.
+    everything is built before anything in out/ is replaced.
     """
-    from .ahead import ParsedAhead
     from .manifest import MANIFEST
     from .render import Builder
     from .render.fonts import resolve_fonts
 
     jobs = max(1, jobs or os.cpu_count() or 1)
-    pandoc = pandoc or shared()
+    pandoc = shared()
     first = load_config(root)
     builder = Builder(first, resolve_fonts(first))
-    if isinstance(pandoc, ParsedAhead):
-        pandoc.wait()   # (its thread gone: the render process is then a fork, not a new interpreter)
     if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
         # A first build: start the render processes now, so that their start-up (fonts) overlaps
         # the catalogue update below instead of delaying the first document.
@@ -185,7 +181,6 @@ FRESH_PANDOC_FROM = 50
 
 def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
              log: Callable[[str], None]) -> PublishReport:
-    from .ahead import ParsedAhead
     from .lock import Staging
     from .render import FORMATS, Job, Renderer, Task, editions_index, index_entry
 
@@ -227,8 +222,6 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                 build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()))
 
         project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=early)
-        if isinstance(pandoc, ParsedAhead):
-            pandoc.forget()
         config, manifest = project.config, project.manifest
         assert manifest is not None
         for path in project.update.written:
@@ -290,7 +283,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                                 *(f"{p}:{file_digest(p)}" for p in sorted(config.locales_dir.glob("*/*.po"))))
             status = None
             if manifest.why_rebuild(out, "status.html", {"all": status_key}):
-                status = status_page(project, pandoc)
+                status = status_page(project)
                 staging.put("status.html", status)
             if len(work) >= FRESH_PANDOC_FROM:
                 # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh

@@ -472,7 +472,9 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
     # A second pandoc parses when there is a core for it: not on one core, nor when the caller
     # shown each statement works on it meanwhile (a first publish renders on the other core).
     parsers = 1 if on_extracted or (os.cpu_count() or 1) < 2 else 2
-    early = _Early() if parsers > 1 else None
+    # While the front matter is read, though, a first publish's render process waits for the first
+    # statement too: the second pandoc parses then in either case.
+    early = _Early() if (os.cpu_count() or 1) > 1 else None
     try:
         statements = read_statements(config.source_dir, read=early.read(sources.read) if early else sources.read)
     except BaseException:
