@@ -59,6 +59,52 @@ def encode(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
+def joined_words(node: Any) -> Any:
+    """A copy of a pandoc document (or any part of one) with each run of words and single spaces
+    (Str, Space, Str...) as one Str: pandoc's HTML and Word writers join such runs themselves,
+    so they write exactly the same bytes from it, and it has ~a sixth of the elements to encode
+    and for pandoc to read (~4 ms of a statement's JSON). Not for the Typst writer, which is
+    slower on long Str than on many short ones."""
+    if type(node) is list:
+        out: list = []
+        words: list[str] | None = None   # the words of the Str being built at out[-1]
+        space = False                    # a Space follows it, not yet in out
+        for item in node:
+            t = item.get("t") if type(item) is dict else None
+            if t == "Str":
+                if words is not None and space:
+                    words.append(item["c"])
+                    space = False
+                    continue
+                if words is not None and len(words) > 1:
+                    out[-1] = {"t": "Str", "c": " ".join(words)}
+                words = [item["c"]]
+                out.append(item)
+                continue
+            if t == "Space" and words is not None and not space:
+                space = True
+                continue
+            if words is not None:
+                if len(words) > 1:
+                    out[-1] = {"t": "Str", "c": " ".join(words)}
+                if space:
+                    out.append(_SPACE)
+                words, space = None, False
+            out.append(item if t == "Space" else joined_words(item))
+        if words is not None:
+            if len(words) > 1:
+                out[-1] = {"t": "Str", "c": " ".join(words)}
+            if space:
+                out.append(_SPACE)
+        return out
+    if type(node) is dict:
+        return {k: joined_words(v) if type(v) in (list, dict) else v for k, v in node.items()}
+    return node
+
+
+_SPACE = {"t": "Space"}
+
+
 class PandocError(RuntimeError):
     """Pandoc could not do what was asked; the caller adds the user's context."""
 

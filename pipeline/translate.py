@@ -11,7 +11,7 @@ from . import ui
 from .catalog import Translations
 from .config import Config, LanguageConfig
 from .locale import Language
-from .pandoc import Pandoc
+from .pandoc import Pandoc, joined_words
 from .segment import BODY_MARKDOWN, SIGNATORY, Segment, slots, stringify
 from .update import Extracted
 
@@ -58,6 +58,12 @@ class Document:
         kinds: set = set()
         _summarise(self.ast["blocks"], words, raw, kinds)
         return BodySummary(_bidi_classes("".join(words)), _bidi_classes("".join(raw)), frozenset(kinds))
+
+    @cached_property
+    def joined(self) -> dict:
+        """ast with each run of words and spaces as one Str (pandoc.joined_words): what the HTML and
+        Word requests send (the same object: encoded and read by pandoc once for both)."""
+        return joined_words(self.ast)
 
 
 def _summarise(nodes: list, words: list[str], raw: list[str], kinds: set) -> None:

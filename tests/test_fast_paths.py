@@ -110,7 +110,7 @@ def test_isolation_is_skipped_only_where_the_general_walk_finds_nothing_to_isola
         pdf.may_be_mixed, pdf.other_letters = real
     assert pdf._typst_ast(doc) == expected
     if not isolate.mixed_body(doc, rtl=rtl):
-        assert html_request(doc)["doc"] is doc.ast
+        assert html_request(doc)["doc"] is doc.joined
 
 
 PLAIN_INLINES = st.lists(st.recursive(
@@ -240,3 +240,42 @@ def test_runs_are_isolated_as_the_full_loop_isolates_them(inlines, rtl):
     from pipeline.render.isolate import isolate
 
     assert isolate(copy.deepcopy(inlines), rtl=rtl) == _isolate_in_full(copy.deepcopy(inlines), rtl=rtl)
+
+
+# ------------------------------------------------------------- words joined for the HTML and Word writers
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BLOCKS, st.sampled_from(["en", "ar"]))
+def test_the_html_and_word_writers_write_the_same_from_joined_words(tmp_path_factory, blocks, code):
+    import io
+    import zipfile
+
+    from pipeline.pandoc import joined_words, shared
+
+    meta = {"title": {"t": "MetaInlines", "c": [{"t": "Str", "c": "سوريا"}, {"t": "Space"}, {"t": "Str", "c": "Syria"}]},
+            "dir": {"t": "MetaString", "c": "rtl" if code == "ar" else "ltr"}, "lang": {"t": "MetaString", "c": code}}
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": meta, "blocks": blocks}
+    joined = joined_words(ast)
+    folder = tmp_path_factory.mktemp("joined")
+    answers = []
+    for n, doc in enumerate((ast, joined)):
+        path = folder / f"{n}.docx"
+        html, docx = shared().write_many([{"doc": doc, "format": "html5", "options": {"wrap_text": "none"}},
+                                          {"doc": doc, "format": "docx", "path": str(path)}])
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
+            parts = {name: z.read(name) for name in z.namelist() if name.startswith("word/") and name.endswith(".xml")}
+        answers.append((html, parts))
+    assert answers[0] == answers[1]
+
+
+def test_joined_words_joins_runs_of_words_and_single_spaces_only():
+    from pipeline.pandoc import joined_words
+
+    s = lambda w: {"t": "Str", "c": w}  # noqa: E731
+    space = {"t": "Space"}
+    inlines = [s("Free"), space, s("Syria"), space, {"t": "Emph", "c": [s("سوريا"), space, s("حرة")]}, space,
+               s("a"), space, space, s("b"), {"t": "SoftBreak"}, s("c"), space]
+    assert joined_words(inlines) == [s("Free Syria"), space, {"t": "Emph", "c": [s("سوريا حرة")]}, space,
+                                     s("a"), space, space, s("b"), {"t": "SoftBreak"}, s("c"), space]
+    assert inlines[0] == s("Free")   # (a copy: the document itself is not changed)

@@ -334,8 +334,8 @@ def test_html_and_docx_in_one_request_as_written_alone(build, render, config, pa
     path = tmp_path / "one.docx"
     refs = references(pandoc, tmp_path)
     html, docx = html_request(doc), docx_request(doc, path, refs)
-    # English shares doc.ast; the Arabic page has its Latin names isolated: two documents are sent.
-    assert (html["doc"] is doc.ast) == (code == "en")
+    # English shares doc.joined; the Arabic page has its Latin names isolated: two documents are sent.
+    assert (html["doc"] is doc.joined) == (code == "en")
     answers = pandoc.write_many([html, docx])
     # (the body alone is written: the metadata doc.ast brings changes nothing)
     assert answers[0]["text"] == pandoc.write({**html["doc"], "meta": {}}, "html5", options=html["options"])

@@ -163,7 +163,7 @@ def references(pandoc: Pandoc, folder: Path) -> References:
 
 def docx_request(doc: Document, path: Path, refs: References) -> dict:
     """What pandoc is asked to write: the package, at `path` (a `Pandoc.write_many` request)."""
-    return {"doc": doc.ast, "format": "docx", "path": str(path), "options": _writer_options(refs.quick)}
+    return {"doc": doc.joined, "format": "docx", "path": str(path), "options": _writer_options(refs.quick)}
 
 
 def with_all_styles(written: bytes, doc: Document, pandoc: Pandoc, refs: References, path: Path) -> bytes:
@@ -173,7 +173,7 @@ def with_all_styles(written: bytes, doc: Document, pandoc: Pandoc, refs: Referen
     with zipfile.ZipFile(io.BytesIO(written)) as z:
         if _quick(z.read("word/styles.xml")):
             return written
-    pandoc.write(doc.ast, "docx", options=_writer_options(refs.full), path=path)
+    pandoc.write(doc.joined, "docx", options=_writer_options(refs.full), path=path)
     return path.read_bytes()
 
 

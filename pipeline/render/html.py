@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .. import ui
+from ..pandoc import joined_words
 from ..segment import stringify
 from ..translate import Document
 from .fonts import Fonts
@@ -69,11 +70,11 @@ HTML_OPTIONS = {"wrap_text": "none", "section_divs": False}
 def html_request(doc: Document) -> dict:
     """What pandoc is asked to write for the page body (a `Pandoc.write_many` request)."""
     blocks, rtl = doc.ast["blocks"], doc.language.rtl
-    # The body alone is written (no template): the metadata changes nothing, and doc.ast itself,
+    # The body alone is written (no template): the metadata changes nothing, and doc.joined,
     # which the DOCX request sends too, is encoded and read once for both (Pandoc.write_many).
-    ast = doc.ast
+    ast = doc.joined
     if mixed_body(doc, rtl=rtl):  # (isolate_blocks edits in place: a copy)
-        blocks = isolate_blocks(json.loads(json.dumps(blocks)), rtl=rtl)
+        blocks = joined_words(isolate_blocks(json.loads(json.dumps(blocks)), rtl=rtl))
         ast = {"pandoc-api-version": doc.ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
     return {"doc": ast, "format": "html5", "options": HTML_OPTIONS}
 
