@@ -23,13 +23,13 @@ WORKER = Path(__file__).with_name("lua") / "worker.lua"
 # so what translators see is exactly the characters of the source.
 MARKDOWN = "markdown-smart"
 REQUEST_TIMEOUT = float(os.environ.get("PIPELINE_PANDOC_TIMEOUT", "300"))  # seconds per request
-# GHC runtime options: a 16 MB allocation area (the default is 4 MB) means far fewer
-# garbage collections while a document is written: about a fifth less CPU per document.
-# The pandoc binary asks for a 64 MB heap from the start (-H64m, built in): -H16m leaves the
-# worker ~50 MB smaller (~90 -> ~36 MB not backed by the binary's own pages) for ~5 % more CPU.
+# GHC runtime options. The pandoc binary asks for a 64 MB heap from the start (-H64m, built in);
+# -A8m -H8m (an 8 MB allocation area; the default is 4 MB) leaves a worker ~60 MB smaller than that
+# and ~8 MB smaller than -A16m -H16m, for no more CPU than either: reading 500 statements and
+# writing 60 statements' HTML, Word and Typst took as long or less, while -A4m took ~15 % more.
 # (-O8m, an old generation of at least 8 MB, saves ~0.4 s of a cold update of 500 statements but
-# adds ~15 MB to the update's peak, which then stands at the 300 MB the project allows: not used.)
-RTS_OPTIONS = ("+RTS", "-A16m", "-H16m", "-RTS")
+# adds ~15 MB to the update's peak: not used.)
+RTS_OPTIONS = ("+RTS", "-A8m", "-H8m", "-RTS")
 # Pipes (and their Python buffers) of 1 MB, not 64 KB: an answer of a few MB then arrives in
 # a few reads, each of which lets the reading thread wait for the GIL held by the main thread
 # (~5 ms each time: with 64 KB pipes the main thread's work and pandoc's hardly overlapped).
