@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.translate import _soft_breaks_as_spaces, _source_as_is, sanitize
@@ -279,3 +279,42 @@ def test_joined_words_joins_runs_of_words_and_single_spaces_only():
     assert joined_words(inlines) == [s("Free Syria"), space, {"t": "Emph", "c": [s("سوريا حرة")]}, space,
                                      s("a"), space, space, s("b"), {"t": "SoftBreak"}, s("c"), space]
     assert inlines[0] == s("Free")   # (a copy: the document itself is not changed)
+
+
+TYPST_TRICKY = st.sampled_from(["1.", "12.", "1)", "2025", "١٢.", "-", "+", "=", "/", "//", "/*", "#", "$", "*", "_",
+                                "<a>", "@x", "~", "--", "a.", "i.", "peace", "سوريا", "Kurdistanê", ""])
+TYPST_INLINES = st.lists(st.one_of(TYPST_TRICKY.map(lambda w: {"t": "Str", "c": w}), st.just({"t": "Space"}),
+                                   st.just({"t": "LineBreak"}), st.just({"t": "SoftBreak"})), max_size=14)
+TYPST_TEMPLATE = "$body$\n$for(names)$\n[$names$]\n$endfor$\n"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(TYPST_INLINES.map(lambda x: {"t": "Para", "c": x}),
+                          TYPST_INLINES.map(lambda x: {"t": "Header", "c": [1, ["", [], []], x]}),
+                          st.lists(TYPST_INLINES.map(lambda x: [{"t": "Plain", "c": x}]), min_size=1, max_size=3).map(
+                              lambda x: {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], x]})),
+                max_size=4),
+       st.lists(TYPST_INLINES, max_size=3), BLOCKS)
+@example([{"t": "Para", "c": [{"t": "Str", "c": "1."}, {"t": "Space"}, {"t": "Str", "c": "a"}]}],
+         [[{"t": "Str", "c": "2."}, {"t": "Space"}, {"t": "Str", "c": "b"}]], [])
+@example([{"t": "Para", "c": [{"t": "Str", "c": ""}, {"t": "Space"}, {"t": "Str", "c": "1."}]}], [], [])
+def test_the_typst_writer_writes_the_same_from_joined_words(tricky, names, blocks):
+    from pipeline.pandoc import joined_words, shared
+
+    meta = {"names": {"t": "MetaList", "c": [{"t": "MetaInlines", "c": n} for n in names]}}
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": meta, "blocks": tricky + blocks}
+    options = {"wrap_text": "none"}
+    written = [shared().write_many([{"doc": doc, "format": "typst", "template": TYPST_TEMPLATE, "options": options}])[0]
+               for doc in (ast, joined_words(ast, typst=True))]
+    assert "error" not in written[0]
+    assert written[0] == written[1]
+
+
+def test_typst_runs_are_short_and_start_with_no_digit():
+    from pipeline.pandoc import TYPST_WORDS, joined_words
+
+    s = lambda w: {"t": "Str", "c": w}  # noqa: E731
+    space = {"t": "Space"}
+    words = [x for w in ["1.", "a", "b", "c", "d", "e", "f"] for x in (s(w), space)][:-1]
+    assert TYPST_WORDS == 4
+    assert joined_words(words, typst=True) == [s("1."), space, s("a b c d"), space, s("e f")]

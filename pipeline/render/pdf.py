@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import ui
 from ..errors import Location, PipelineError, Problem
-from ..pandoc import Pandoc, PandocError
+from ..pandoc import Pandoc, PandocError, joined_words
 from ..translate import Document, plain_inlines
 from .fonts import Fonts
 from .isolate import may_be_mixed, mixed, other_letters
@@ -100,7 +100,7 @@ def typst_request(doc: Document, fonts: Fonts) -> dict:
         variables["author"] = author
     if doc.draft:
         variables["draft"] = "true"
-    return {"doc": _typst_ast(doc), "format": "typst", "template": _template(),
+    return {"doc": joined_words(_typst_ast(doc), typst=True), "format": "typst", "template": _template(),
             "options": {"variables": variables, "wrap_text": "none"}}
 
 
