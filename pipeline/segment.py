@@ -1,6 +1,7 @@
 """Statement -> pandoc AST -> [Segment]: one pure walk over the tree."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -19,7 +20,9 @@ MARKUP = {"Emph", "Strong", "Link", "Note", "Code", "Underline", "Strikeout", "S
           "Subscript", "SmallCaps", "Image", "RawInline", "Span", "Quoted", "Cite", "Math"}
 
 
-@dataclass(frozen=True)
+# slots: a publish keeps every statement's segments (~170 each) in memory, and pickling an object
+# without slots (.cache/extract/) gives it a __dict__ it then keeps.
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One translatable unit: a block's text as Markdown, and what it is."""
 
@@ -28,6 +31,9 @@ class Segment:
     comment: str = ""
     markdown: bool = False   # the text carries inline markup (Weblate's markdown-text flag)
     required: bool = False   # must be translated before the language is published
+
+    def __reduce__(self):  # (pickled as its fields: dataclass's own pickling of slots is ~2x slower)
+        return type(self), (self.msgid, self.context, self.comment, self.markdown, self.required)
 
 
 @dataclass(frozen=True)
@@ -134,18 +140,24 @@ def body_segments(ast: dict, texts: list[str]) -> list[Segment]:
         if not text.strip():
             continue
         markdown = has_markup(slot.inlines)
-        comment = slot.kind + ("; " + MARKDOWN_NOTE if markdown else "")
+        # (interned: the same few comments recur in every statement, and all are kept in memory)
+        comment = sys.intern(slot.kind + ("; " + MARKDOWN_NOTE if markdown else ""))
         segments.append(Segment(text, None, comment, markdown, slot.required))
     return segments
 
 
-def statement_segments(statement: Statement, ast: dict, texts: list[str]) -> list[Segment]:
-    """Every segment of a statement: title, subtitle, body blocks, then signatories."""
+def statement_segments(statement: Statement, ast: dict, texts: list[str],
+                       same: dict[Segment, Segment] | None = None) -> list[Segment]:
+    """Every segment of a statement: title, subtitle, body blocks, then signatories.
+
+    `same` gives a signatory's segment made for an earlier statement, if equal, in place of a new one."""
     segments = [Segment(statement.title, None, "title", required=True)]
     if statement.subtitle:
         segments.append(Segment(statement.subtitle, None, "subtitle"))
     segments += body_segments(ast, texts)
     for signatory in statement.signatories:
-        note = SIGNATORY_NOTE + (f" (signed with the short name {signatory.short})" if signatory.short else "")
-        segments.append(Segment(signatory.name, SIGNATORY, note))
+        note = sys.intern(SIGNATORY_NOTE + (f" (signed with the short name {signatory.short})"
+                                            if signatory.short else ""))  # (recurs: see above)
+        segment = Segment(signatory.name, SIGNATORY, note)
+        segments.append(segment if same is None else same.setdefault(segment, segment))
     return segments

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -25,13 +26,18 @@ _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\n\[\]()]", re.S)
 _CONTAINER = re.compile(r"[ \t]{0,3}(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?")
 
 
-@dataclass(frozen=True)
+# slots: a publish keeps every statement's signatories (tens of thousands) in memory, and pickling
+# an object without slots (.cache/extract/) gives it a __dict__ it then keeps.
+@dataclass(frozen=True, slots=True)
 class Signatory:
     """An organisation as it signed the statement."""
 
     name: str
     short: str | None = None
     line: int | None = None
+
+    def __reduce__(self):  # (pickled as its fields: dataclass's own pickling of slots is ~2x slower)
+        return type(self), (self.name, self.short, self.line)
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,8 @@ def parse_statement(text: str, path: Path) -> Statement:
         keys = ("signatories", i)
         line = line_of(lines, *keys)
         if isinstance(item, str) and item.strip():
-            signatories.append(Signatory(item.strip(), None, line))
+            # (interned: the same organisations sign many statements, and all are kept in memory)
+            signatories.append(Signatory(sys.intern(item.strip()), None, line))
         elif isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
             extra = set(item) - _SIGNATORY_KEYS
             short = item.get("short")
@@ -209,7 +216,8 @@ def parse_statement(text: str, path: Path) -> Statement:
             elif short is not None and (not isinstance(short, str) or not short.strip()):
                 problem(keys, f"the short name of signatory {i + 1} must be text", "write e.g. short: SLDP")
             else:
-                signatories.append(Signatory(item["name"].strip(), short.strip() if short else None, line))
+                signatories.append(Signatory(sys.intern(item["name"].strip()),
+                                             sys.intern(short.strip()) if short else None, line))
         else:
             problem(keys, f"signatory {i + 1} has no name",
                     "write the organisation's name, or 'name:' and 'short:' lines")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import catalog, ui
+from . import catalog, poformat, ui
 from .config import Config, load_config
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
@@ -303,6 +303,9 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
     With `early`, the bodies it parsed are not parsed again, and its worker is the second one.
     """
     parsed = early.finish() if early is not None else {}
+    # The signatories' segments, one of each: the same organisations sign many statements, and
+    # every statement's segments stay in memory (a publish renders them after the update).
+    same: dict[Segment, Segment] = {}
     done: dict[int, Extracted] = {}
     todo: list[int] = []
     for i, s in enumerate(statements):
@@ -317,13 +320,13 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
             except (OSError, ValueError):
                 data = {}
             if data.get("key") == key:
-                done[i] = _extracted(s, data["ast"], data["texts"], sources, cache, key, pandoc)
+                done[i] = _extracted(s, data["ast"], data["texts"], sources, cache, key, pandoc, same)
                 continue
         if s.body in parsed:
             ast, texts, doc = parsed.pop(s.body)   # (popped: a statement with the same body is parsed anew)
             if cache is not None:
                 write_atomic(cache / f"{s.slug}.json", _cache_text(key, doc, texts))
-            done[i] = _extracted(s, ast, texts, sources, cache, key, pandoc)
+            done[i] = _extracted(s, ast, texts, sources, cache, key, pandoc, same)
             continue
         todo.append(i)
 
@@ -334,7 +337,7 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
             key = digest(code_digest(), s.body)
             if cache is not None:
                 write_atomic(cache / f"{s.slug}.json", _cache_text(key, doc, texts))
-            ready.append(_extracted(s, ast, texts, sources, cache, key, pandoc))
+            ready.append(_extracted(s, ast, texts, sources, cache, key, pandoc, same))
         return ready
 
     chunks = [todo[at:at + CHUNK] for at in range(0, len(todo), CHUNK)]
@@ -377,8 +380,8 @@ def _cache_text(key: str, doc: str, texts: list[str]) -> str:
 
 
 def _extracted(s: Statement, ast: dict, texts: list[str], sources: Sources | None, cache: Path | None,
-               key: str, pandoc: Pandoc) -> Extracted:
-    segments = tuple(statement_segments(s, ast, texts))
+               key: str, pandoc: Pandoc, same: dict[Segment, Segment] | None = None) -> Extracted:
+    segments = tuple(statement_segments(s, ast, texts, same))
     source_key = sources.keys.get(s.slug, "") if sources is not None else ""
     body = _Body(cache / f"{s.slug}.json", s, pandoc) if cache is not None else ast
     return Extracted(s, tuple(texts), segments, source_key, body)
@@ -547,6 +550,7 @@ def update_catalogues(config: Config, extracted: Iterable[Extracted], *, memory=
                 report.problems.append(Problem(
                     Location(po), "no statement source/" + po.stem + ".md matches this catalogue",
                     "if the statement was renamed, rename the catalogue too; otherwise delete it"))
+    poformat.forget()
     return report
 
 
