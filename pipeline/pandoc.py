@@ -72,6 +72,13 @@ def joined_words(node: Any, *, typst: bool = False) -> Any:
         out: list = []
         words: list[str] | None = None   # the words of the Str being built at out[-1]
         space = False                    # a Space follows it, not yet in out
+
+        def end_run() -> None:
+            if words is not None and len(words) > 1:
+                out[-1] = {"t": "Str", "c": " ".join(words)}
+            if space:
+                out.append(_SPACE)
+
         for item in node:
             t = item.get("t") if type(item) is dict else None
             if t == "Str":
@@ -80,32 +87,19 @@ def joined_words(node: Any, *, typst: bool = False) -> Any:
                     words.append(text)
                     space = False
                     continue
-                if words is not None:
-                    if len(words) > 1:
-                        out[-1] = {"t": "Str", "c": " ".join(words)}
-                    if space:
-                        out.append(_SPACE)
+                end_run()
                 space = False
                 out.append(item)
                 # (an empty Str, which pandoc's readers never make, is left alone: the Typst writer
                 # takes a line to begin after it)
                 words = None if not text or typst and text[0].isdigit() else [text]
-                continue
-            if t == "Space" and words is not None and not space:
+            elif t == "Space" and words is not None and not space:
                 space = True
-                continue
-            if words is not None:
-                if len(words) > 1:
-                    out[-1] = {"t": "Str", "c": " ".join(words)}
-                if space:
-                    out.append(_SPACE)
+            else:
+                end_run()
                 words, space = None, False
-            out.append(item if t == "Space" else joined_words(item, typst=typst))
-        if words is not None:
-            if len(words) > 1:
-                out[-1] = {"t": "Str", "c": " ".join(words)}
-            if space:
-                out.append(_SPACE)
+                out.append(item if t == "Space" else joined_words(item, typst=typst))
+        end_run()
         return out
     if type(node) is dict:
         return {k: joined_words(v, typst=typst) if type(v) in (list, dict) else v for k, v in node.items()}
