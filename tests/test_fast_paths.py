@@ -178,68 +178,33 @@ def test_the_typst_tripwire_finds_what_the_full_search_finds(source):
 # ------------------------------------------------------------- isolating runs
 
 
-def _isolate_in_full(inlines, *, rtl):
-    """isolate.isolate as it was: every node through flush() and _recurse."""
-    from pipeline.render import isolate as m
+def _outside_runs(inlines, direction):
+    """The words of these inlines that no run isolate made holds, in the nodes isolate goes into."""
+    from pipeline.render.isolate import _NESTING
+    from pipeline.segment import slots
 
-    direction = "ltr" if rtl else "rtl"
-    out, run = [], []
-
-    def flush():
-        trail = []
-        while run and run[-1]["t"] == "Space":
-            trail.append(run.pop())
-        if run:
-            lead, run[0] = m._split_lead(run[0])
-            tail, run[-1] = m._split_tail(run[-1])
-            lead, tail = m._balance(run, lead, tail)
-            if lead:
-                out.append(lead)
-            out.append({"t": "Span", "c": [["", [], [["dir", direction]]], list(run)]})
-            if tail:
-                out.append(tail)
-        out.extend(trail)
-        run.clear()
-
-    for i, node in enumerate(inlines):
-        t = node.get("t")
-        if t == "Str" and m._foreign(node["c"], rtl):
-            run.append(node)
-            tail, _ = m._split_tail(node)
-            if tail and set(tail["c"]) & m._SENTENCE_PUNCTUATION and not m._foreign_follows(inlines, i + 1, rtl):
-                flush()
-        elif t == "Space" and run:
-            run.append(node)
-        else:
-            flush()
-            out.append(_recurse_in_full(node, rtl))
-    flush()
-    return out
-
-
-def _recurse_in_full(node, rtl):
-    t, c = node.get("t"), node.get("c")
-    if t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
-        return {"t": t, "c": _isolate_in_full(c, rtl=rtl)}
-    if t in ("Link", "Span"):
-        return {"t": t, "c": [c[0], _isolate_in_full(c[1], rtl=rtl)] + c[2:]}
-    if t == "Quoted":
-        return {"t": t, "c": [c[0], _isolate_in_full(c[1], rtl=rtl)]}
-    if t == "Note":
-        from pipeline.segment import slots
-
-        for slot in slots(c):
-            slot.holder[slot.key] = _isolate_in_full(slot.inlines, rtl=rtl)
-        return {"t": t, "c": c}
-    return node
+    for node in inlines:
+        t, c = node.get("t"), node.get("c")
+        if t == "Str":
+            yield node["c"]
+        elif t == "Span" and c[0] == ["", [], [["dir", direction]]]:
+            continue
+        elif t == "Note":
+            for slot in slots(c):
+                yield from _outside_runs(slot.inlines, direction)
+        elif t in _NESTING:
+            yield from _outside_runs(c if t not in ("Link", "Span", "Quoted") else c[1], direction)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(INLINES, st.booleans())
-def test_runs_are_isolated_as_the_full_loop_isolates_them(inlines, rtl):
-    from pipeline.render.isolate import isolate
+def test_isolate_keeps_every_word_and_leaves_no_foreign_word_outside_a_run(inlines, rtl):
+    from pipeline.render.isolate import _foreign, isolate
+    from pipeline.segment import stringify
 
-    assert isolate(copy.deepcopy(inlines), rtl=rtl) == _isolate_in_full(copy.deepcopy(inlines), rtl=rtl)
+    out = isolate(copy.deepcopy(inlines), rtl=rtl)
+    assert stringify(out) == stringify(inlines)
+    assert not [w for w in _outside_runs(out, "ltr" if rtl else "rtl") if _foreign(w, rtl)]
 
 
 # ------------------------------------------------------------- words joined for the HTML and Word writers
