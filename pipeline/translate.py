@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from . import ui
 from .catalog import Translations
@@ -48,6 +49,13 @@ class Document:
 
     def t(self, msgid: str) -> str:
         return self.strings.get(msgid, msgid)
+
+    @property
+    def edited_in(self) -> Path:
+        """The file a user edits for this document: its statement, or its translation."""
+        if self.language.code == self.source_language.code:
+            return Path("source") / f"{self.slug}.md"
+        return Path("locales") / self.language.code / f"{self.slug}.po"
 
     @cached_property
     def body(self) -> "BodySummary":

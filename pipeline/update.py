@@ -308,6 +308,15 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
     same: dict[Segment, Segment] = {}
     done: dict[int, Extracted] = {}
     todo: list[int] = []
+
+    def parsed_now(s: Statement, parsed: tuple[dict, list[str], str]) -> Extracted:
+        """A statement pandoc has just parsed (as _parse gives it), written to the cache too."""
+        ast, texts, doc = parsed
+        key = digest(code_digest(), s.body)
+        if cache is not None:
+            write_atomic(cache / f"{s.slug}.json", _cache_text(key, doc, texts))
+        return _extracted(s, ast, texts, sources, cache, key, pandoc, same)
+
     for i, s in enumerate(statements):
         if isinstance(s, Known):
             x = done[i] = Extracted.cached(s.slug, s.title, s.key, sources.parts(s, pandoc), lambda: {})
@@ -322,23 +331,13 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
             if data.get("key") == key:
                 done[i] = _extracted(s, data["ast"], data["texts"], sources, cache, key, pandoc, same)
                 continue
-        if s.body in parsed:
-            ast, texts, doc = parsed.pop(s.body)   # (popped: a statement with the same body is parsed anew)
-            if cache is not None:
-                write_atomic(cache / f"{s.slug}.json", _cache_text(key, doc, texts))
-            done[i] = _extracted(s, ast, texts, sources, cache, key, pandoc, same)
+        if s.body in parsed:   # (popped: a statement with the same body is parsed anew)
+            done[i] = parsed_now(s, parsed.pop(s.body))
             continue
         todo.append(i)
 
     def parse(chunk: list[int], worker: Pandoc) -> list[Extracted]:
-        ready = []
-        for i, (ast, texts, doc) in zip(chunk, _parse([statements[i] for i in chunk], worker)):
-            s = statements[i]
-            key = digest(code_digest(), s.body)
-            if cache is not None:
-                write_atomic(cache / f"{s.slug}.json", _cache_text(key, doc, texts))
-            ready.append(_extracted(s, ast, texts, sources, cache, key, pandoc, same))
-        return ready
+        return [parsed_now(statements[i], one) for i, one in zip(chunk, _parse([statements[i] for i in chunk], worker))]
 
     chunks = [todo[at:at + CHUNK] for at in range(0, len(todo), CHUNK)]
     # Chunk k goes to workers[k % 2]: the two chunks in flight are always a chunk and the next.

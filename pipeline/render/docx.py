@@ -188,10 +188,8 @@ def _writer_options(reference: Path) -> dict:
 
 def docx_error(doc: Document, exc: object) -> PipelineError:
     lang = doc.language
-    where = (Path("source") / f"{doc.slug}.md" if lang.code == doc.source_language.code
-             else Path("locales") / lang.code / f"{doc.slug}.po")
     return PipelineError(Problem(
-        Location(where),
+        Location(doc.edited_in),
         f"cannot write the Word document of '{doc.slug}' in {lang.english_name} ({lang.code}): {exc}",
         "check this translation for unusual markup; if it looks right, report this as a pipeline bug",
     ))

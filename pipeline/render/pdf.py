@@ -324,13 +324,6 @@ def _template() -> str:
     return resources.files("pipeline").joinpath(TEMPLATE).read_text(encoding="utf-8")
 
 
-def _where(doc: Document) -> Path:
-    """The file a user would look at for this document: its statement, or its translation."""
-    if doc.language.code == doc.source_language.code:
-        return Path("source") / f"{doc.slug}.md"
-    return Path("locales") / doc.language.code / f"{doc.slug}.po"
-
-
 def _error(doc: Document, message: str) -> PipelineError:
     """A PipelineError naming the statement and the language, pointing at the file to look at."""
     lang = doc.language
@@ -342,7 +335,7 @@ def _error(doc: Document, message: str) -> PipelineError:
         hint = ("check this " + ("statement" if source else "translation") + " for unusual markup; "
                 "if it looks right, report this as a pipeline bug")
     return PipelineError(Problem(
-        Location(_where(doc)),
+        Location(doc.edited_in),
         f"cannot typeset the PDF of '{doc.slug}' in {lang.english_name} ({lang.code}): {message}",
         hint))
 
@@ -352,7 +345,7 @@ def _warning(doc: Document, warning: object) -> Problem:
     missing font): the user should look at that PDF before it goes out."""
     lang = doc.language
     return Problem(
-        Location(_where(doc)),
+        Location(doc.edited_in),
         f"Typst warns about the PDF of '{doc.slug}' in {lang.english_name} ({lang.code}): "
         f"{_typst_message(warning)}",
         "the PDF was written: look at it before sending it out; "
