@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import threading
 import uuid
@@ -112,6 +113,29 @@ TYPST_WORDS = 4
 _SPACE = {"t": "Space"}
 
 
+# A plain text: words of letters, digits, combining marks (Arabic vowel signs, Latin accents) and
+# this punctuation, single spaces between them, and a letter first, not followed by "." or ")" (a list
+# item: "a. ", "iv) ", "B."). pandoc's Markdown reader (markdown-smart, or fewer extensions) makes it
+# one paragraph of one Str per word (tested against pandoc: tests/test_fast_paths.py). Almost every
+# segment and translation is one: pandoc need not read it.
+_PLAIN_OTHERS = (",.;:!?()'\"/%\u2010-\u2015\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb\u060c\u061b\u061f\u066a-\u066c"
+                 "\u0300-\u036f\u064b-\u065f\u0670\u06d6-\u06ed-")
+_PLAIN_CHAR = rf"(?:[^\W_]|[{_PLAIN_OTHERS}])"
+_PLAIN = re.compile(rf"(?![^\W\d_]+[.)])[^\W\d_]{_PLAIN_CHAR}*(?: {_PLAIN_CHAR}+)*")
+
+
+def plain_blocks(text: str) -> list[dict] | None:
+    """The blocks pandoc's Markdown reader makes of a plain text (see _PLAIN), or None for any other."""
+    if not _PLAIN.fullmatch(text):
+        return None
+    inlines: list[dict] = []
+    for word in text.split(" "):
+        if inlines:
+            inlines.append({"t": "Space"})
+        inlines.append({"t": "Str", "c": word})
+    return [{"t": "Para", "c": inlines}]
+
+
 class PandocError(RuntimeError):
     """Pandoc could not do what was asked; the caller adds the user's context."""
 
@@ -180,12 +204,18 @@ class Pandoc:
         return result
 
     def read(self, texts: list[str], *, fmt: str = MARKDOWN) -> list[dict]:
-        """Parse Markdown texts into pandoc JSON documents, in one request."""
+        """Parse Markdown texts into pandoc JSON documents, in one request (none if every text is
+        plain words: `plain_blocks`)."""
         if not texts:
             return []
-        docs = [json.loads(d) for d in self.call("read", texts=texts, format=fmt)["docs"]]
-        self._api = docs[0]["pandoc-api-version"]
-        return docs
+        quick = [plain_blocks(t) if fmt.startswith(MARKDOWN) else None for t in texts]
+        todo = [t for t, blocks in zip(texts, quick) if blocks is None]
+        read = iter([json.loads(d) for d in self.call("read", texts=todo, format=fmt)["docs"]] if todo else [])
+        if todo:
+            self._api = None
+        api = self.api_version()
+        return [next(read) if blocks is None else {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
+                for blocks in quick]
 
     def read_bodies(self, texts: list[str], *, fmt: str) -> list[tuple[dict, list[str], str]]:
         """Parse statement bodies, in one request: for each, its JSON document, the Markdown
@@ -219,7 +249,7 @@ class Pandoc:
     def api_version(self) -> list[int]:
         """The pandoc-types version of this pandoc's JSON (asked once)."""
         if self._api is None:
-            self._api = self.read([""])[0]["pandoc-api-version"]
+            self._api = json.loads(self.call("read", texts=[""], format=MARKDOWN)["docs"][0])["pandoc-api-version"]
         return self._api
 
     def write(self, doc: dict, fmt: str, *, options: dict | None = None,

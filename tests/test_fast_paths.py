@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.translate import _soft_breaks_as_spaces, _source_as_is, sanitize
+
+ROOT = Path(__file__).parent.parent
 
 # Words in both directions and neither: Latin, Arabic, Kurdish (both scripts), digits, punctuation.
 WORDS = st.sampled_from(["peace", "Syria", "(SDF)", "SLDP.", "سوريا", "الحرية،", "(قسد)", "Kurdistanê",
@@ -283,3 +287,51 @@ def test_typst_runs_are_short_and_start_with_no_digit():
     words = [x for w in ["1.", "a", "b", "c", "d", "e", "f"] for x in (s(w), space)][:-1]
     assert TYPST_WORDS == 4
     assert joined_words(words, typst=True) == [s("1."), space, s("a b c d"), space, s("e f")]
+
+
+# ------------------------------------------------------------- plain texts read without pandoc
+
+# Characters of plain texts (Latin, Kurdish, Arabic and Sorani letters, digits, punctuation, vowel signs)
+# and, less often, of texts that only look plain: Markdown syntax, other spaces, invisible marks,
+# numbers that are not digits.
+PLAIN_CHARS = (list("aZéêîûçşIivxBA") + list("سوريةالحر") + list("ەێۆڕڵھ") + list("01٢٣۴")
+               + list(",.;:!?()'\"/%‐–—‘’“”…«»،؛؟٪٫٬-") + ["\u064e", "\u0651", "\u0301"])
+LOOKALIKES = list("*_`\\[]<>#+=|~^$@&{}") + ["\u00a0", "\u200c", "\u200f", "\t", "\n", "²", "½", "  "]
+PLAIN_WORDS = st.lists(st.sampled_from(PLAIN_CHARS * 8 + LOOKALIKES), min_size=1, max_size=8).map("".join)
+PLAIN_TEXTS = st.lists(st.lists(PLAIN_WORDS, max_size=6).map(" ".join), min_size=1, max_size=25)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PLAIN_TEXTS)
+@example(["a. b", "A) b", "iv. x", "I. x", "B.", "(a) b", "e.g. b", "x. y", "ab: c", "a://b.c", "a--b",
+          "a _b_ c", "a *b* c", "a `b` c", "a [b](c) d", "a <b> c", "a \\* b", "a $b$ c", "a ~b~ c", "a ^b^ c",
+          "a @b c", "a #b", "a&amp; b", "a&nbsp;b", "a b\\", "a {b} c", "a|b|c"])
+def test_a_plain_text_is_read_as_pandoc_reads_it(pandoc, texts):
+    from pipeline.pandoc import MARKDOWN, plain_blocks
+    from pipeline.segment import BODY_MARKDOWN
+
+    quick = [(t, plain_blocks(t)) for t in texts]
+    quick = [(t, b) for t, b in quick if b is not None]
+    event(f"{len(quick) * 10 // len(texts) * 10}% of texts plain")
+    for fmt in (MARKDOWN, BODY_MARKDOWN):
+        read = pandoc.call("read", texts=[t for t, _ in quick], format=fmt)["docs"] if quick else []
+        for (text, blocks), doc in zip(quick, read):
+            assert json.loads(doc)["blocks"] == blocks, (fmt, text)
+
+
+def test_most_real_texts_are_plain_and_read_alike_either_way(pandoc):
+    """The real catalogues' paragraphs and translations, in every language, are almost all plain:
+    pandoc.read gives the same documents whether it reads them itself or not."""
+    import polib
+
+    from pipeline.pandoc import plain_blocks
+    from pipeline.segment import SIGNATORY
+
+    texts = {lang.name: [t for p in sorted(lang.glob("*.po")) for e in polib.pofile(str(p))
+                         if e.msgctxt != SIGNATORY for t in (e.msgid, e.msgstr) if t]
+             for lang in sorted((ROOT / "locales").iterdir()) if lang.name != "templates"}
+    for lang, some in texts.items():
+        plain = [t for t in some if plain_blocks(t) is not None]
+        assert len(plain) >= 0.8 * len(some), lang
+        alone = [json.loads(d) for d in pandoc.call("read", texts=some, format="markdown-smart")["docs"]]
+        assert pandoc.read(some) == alone, lang
