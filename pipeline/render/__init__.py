@@ -77,7 +77,6 @@ class Renderer:
         self._stamps = stamps   # the fonts' hashes from the last run, reused while their size and time are unchanged
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._refs: References | None = None   # the DOCX reference documents, in scratch or _tmp
-        self._count = 0
 
     @cached_property
     def fonts_digest(self) -> str:
@@ -122,8 +121,8 @@ class Renderer:
         if "html" in formats:
             requests.append(html_request(doc))
         if "docx" in formats:
-            self._count += 1
-            path = self._folder() / f"statement-{self._count}.docx"
+            # (one file, written over for each document: not a new file each time, see _claim)
+            path = self._folder() / "statement.docx"
             refs = self.references()
             requests.append(docx_request(doc, path, refs))
         if "pdf" in formats:
@@ -146,7 +145,6 @@ class Renderer:
                 if "error" in answer:
                     raise PandocError(answer["error"])
                 written = with_all_styles(path.read_bytes(), doc, self.pandoc, refs, path)
-                path.unlink()
             except (PandocError, OSError) as exc:
                 raise docx_error(doc, exc) from None
             out["docx"] = finish_docx(written, doc, fonts=self.config.fonts, styles=refs.styles)
@@ -189,12 +187,23 @@ def _ready() -> None:
 
 
 def _claim(path: Path) -> bool:
-    """Whether this process is the first to take the job `path` stands for (the file is made at once)."""
+    """Whether this process is the first to take the job `path` stands for: the first to give the
+    scratch folder's CLAIMS file that name too. A name, not a new file: creating files costs
+    the most where many were just deleted (ext4 passes over recently freed inodes), as in a
+    clean rebuild of many statements."""
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        os.link(path.parent / CLAIMS, path)
     except FileExistsError:
         return False
+    except OSError:   # (a file system without hard links: a file of its own)
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
     return True
+
+
+CLAIMS = "claims"
 
 
 def _build_in_worker(job: Job, claim: Path) -> dict[str, bytes] | None:
@@ -221,6 +230,7 @@ class Builder:
         self.fonts = fonts
         self._scratch = tempfile.TemporaryDirectory(prefix="statement-render-")
         self.scratch = Path(self._scratch.name)
+        (self.scratch / CLAIMS).touch()
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[tuple[Any, Future, Job, Path]] = deque()
         self._jobs = 0
