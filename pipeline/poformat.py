@@ -509,12 +509,16 @@ def _wrap(keyword: str, value: str, width: int, prefix: str, wrap: bool, python_
         start = len(keyword) + 1 if first_line else 0
         # Where a line may break is only looked for in a text too long for its line.
         fill = _filler(text, forbidden, columns, avail) if start + columns[-1] > avail else None
-        breaks = fill(start) if fill else []
+        # On the keyword's line or, if it breaks there, on the lines after `keyword ""`. A text that
+        # breaks from column 0 breaks after the keyword too (its first line is shorter): it is
+        # filled once, from column 0.
+        at_zero = fill(0) if fill and first_line and text else None
+        breaks = at_zero or (fill(start) if fill else [])
         more = index < len(portions) - 1
         if first_line and text and (more or start > avail or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
-            breaks = fill(0) if fill else []
+            breaks = at_zero if at_zero is not None else fill(0) if fill else []
         head = f"{prefix}{keyword} " if first_line else prefix
         first_line = False
         for a, b in zip([0] + breaks, breaks + [len(text)]):
