@@ -485,6 +485,10 @@ class Memory:
                 shutil.rmtree(stale, ignore_errors=True)
         self._dirty.clear()
 
+    def knows(self, lang: str) -> bool:
+        """Whether any catalogue of this language offers a translation."""
+        return any(self._language(lang).values())
+
     def exact(self, lang: str, key: Key) -> str | None:
         """The translation of exactly this text in another statement, if any."""
         context, msgid = key
@@ -588,6 +592,8 @@ def merge_catalogue(template: list[Entry], old: Translations | None, language: L
                     title: str, project: str, created: str, memory: Memory | None = None) -> Merged:
     """merge(), with what the text says known without parsing it again."""
     old = old or Translations(path=Path())
+    if memory is not None and not memory.knows(language.code):
+        memory = None   # (a first update: nothing to look up for each of the statement's texts)
     verify = False
     active = dict(old.messages)
     active.pop((None, ""), None)
