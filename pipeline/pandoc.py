@@ -24,13 +24,18 @@ WORKER = Path(__file__).with_name("lua") / "worker.lua"
 # so what translators see is exactly the characters of the source.
 MARKDOWN = "markdown-smart"
 REQUEST_TIMEOUT = float(os.environ.get("PIPELINE_PANDOC_TIMEOUT", "300"))  # seconds per request
+STOP_TIMEOUT = 2.0   # seconds a worker is given to stop
 # GHC runtime options. The pandoc binary asks for a 64 MB heap from the start (-H64m, built in);
 # -A8m -H8m (an 8 MB allocation area; the default is 4 MB) leaves a worker ~60 MB smaller than that
 # and ~8 MB smaller than -A16m -H16m, for no more CPU than either: reading 500 statements and
 # writing 60 statements' HTML, Word and Typst took as long or less, while -A4m took ~15 % more.
-# (-O8m, an old generation of at least 8 MB, saves ~0.4 s of a cold update of 500 statements but
-# adds ~15 MB to the update's peak: not used.)
 RTS_OPTIONS = ("+RTS", "-A8m", "-H8m", "-RTS")
+# The workers that parse statement bodies (update) also keep an old generation of at least 16 MB
+# (-O16m): with the default (1 MB) the collector went through the whole heap after nearly every
+# statement. Reading 500 statements and writing their segments took 5.2 instead of 8.1 s of CPU,
+# and a cold update of 500 statements x 3 languages ~6.6 instead of ~7.8 s. Each such worker is
+# ~10 MB larger; not the workers that render, which are alive while the publish's memory peaks.
+PARSING_RTS_OPTIONS = ("+RTS", "-A8m", "-H8m", "-O16m", "-RTS")
 # Pipes (and their Python buffers) of 1 MB, not 64 KB: an answer of a few MB then arrives in
 # a few reads, each of which lets the reading thread wait for the GIL held by the main thread
 # (~5 ms each time: with 64 KB pipes the main thread's work and pandoc's hardly overlapped).
@@ -143,7 +148,8 @@ class PandocError(RuntimeError):
 class Pandoc:
     """One pandoc process serving many requests, started on first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, rts: tuple[str, ...] = RTS_OPTIONS) -> None:
+        self._rts = rts
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._api: list[int] | None = None
@@ -151,7 +157,7 @@ class Pandoc:
     def _start(self) -> subprocess.Popen[bytes]:
         try:
             proc = subprocess.Popen(
-                [pandoc_path(), *RTS_OPTIONS, "lua", str(WORKER)],
+                [pandoc_path(), *self._rts, "lua", str(WORKER)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -283,10 +289,18 @@ class Pandoc:
         return self.call("write_many", docs=encoded, requests=sent)["results"]
 
     def close(self) -> None:
+        """Stop the worker: told to (its input ends), so that it removes the file `pandoc lua` keeps
+        in the temporary folder (pandoc-hist<pid>-0, left behind when it is killed); killed if it
+        has not stopped within STOP_TIMEOUT (busy with an answer no one reads)."""
         if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc = None
+            proc, self._proc = self._proc, None
+            try:
+                proc.stdin.close()
+                proc.wait(timeout=STOP_TIMEOUT)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
 
 
 

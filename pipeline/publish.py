@@ -175,8 +175,6 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
 
 # Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
 POOL_FROM = 3
-# As many documents to rebuild: restart pandoc first (a restart costs ~0.1 s, its grown heap ~100 MB).
-FRESH_PANDOC_FROM = 50
 
 
 def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
@@ -285,10 +283,6 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
             if manifest.why_rebuild(out, "status.html", {"all": status_key}):
                 status = status_page(project)
                 staging.put("status.html", status)
-            if len(work) >= FRESH_PANDOC_FROM:
-                # Pandoc's heap grew to the size of the update's requests and is not given back: a fresh
-                # one (started on the next request) renders what this process takes on in a fraction of it.
-                pandoc.close()
             for done, outputs in builder.drain(renderer):
                 keep(done, outputs)
 

@@ -16,7 +16,7 @@ from .config import Config, load_config
 from .errors import PipelineError, Problem, Location
 from .files import write_atomic
 from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
-from .pandoc import Pandoc, PandocError, shared
+from .pandoc import PARSING_RTS_OPTIONS, Pandoc, PandocError, shared
 from .poformat import Entry
 from .segment import BODY_MARKDOWN, Segment, statement_segments
 from .source import Statement, read_statement, read_statements
@@ -256,7 +256,7 @@ class _Early:
     EARLY = 64
 
     def __init__(self) -> None:
-        self.worker = Pandoc()
+        self.worker = Pandoc(PARSING_RTS_OPTIONS)
         self.parsed: dict[str, tuple[dict, list[str], str]] = {}   # body -> as _parse gives it
         self._queue: list[str] = []
         self._sent = 0
@@ -356,7 +356,7 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
     if second is not None and not (parsers > 1 and len(chunks) > 1):
         second.close()
         second = None
-    workers = (pandoc, (second or Pandoc()) if parsers > 1 and len(chunks) > 1 else pandoc)
+    workers = (pandoc, (second or Pandoc(PARSING_RTS_OPTIONS)) if parsers > 1 and len(chunks) > 1 else pandoc)
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = deque(pool.submit(parse, chunk, workers[k]) for k, chunk in enumerate(chunks[:2]))
         following = enumerate(chunks[2:], 2)   # at most two chunks ahead
@@ -496,8 +496,10 @@ def update_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = 
         paths = {lc.code: sorted(p for p in (config.locales_dir / lc.code).glob("*.po") if p.stem != UI)
                  for lc in config.targets}
         reuse = catalog.Memory(paths, digest=digests, cache=cache / "memory")
-    ready = extract(statements, pandoc, cache=cache / "extract", sources=sources, release=not keep,
-                    parsers=parsers, early=early)
+    # The bodies are parsed by workers of their own, stopped once the last is parsed (`pandoc` is the
+    # caller's, which goes on to other work).
+    ready = extract(statements, Pandoc(PARSING_RTS_OPTIONS), cache=cache / "extract", sources=sources,
+                    release=True, parsers=parsers, early=early)
     if on_extracted is not None:
         ready = _shown(ready, on_extracted)
     if not keep and not dry_run:

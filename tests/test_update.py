@@ -315,8 +315,9 @@ def test_two_pandoc_workers_parse_as_one_does_and_the_second_is_stopped(real_pro
     started = []
 
     class Counted(update.Pandoc):
-        def __init__(self) -> None:
-            super().__init__()
+        def __init__(self, rts) -> None:
+            super().__init__(rts)
+            assert rts == update.PARSING_RTS_OPTIONS
             started.append(self)
             self.calls = 0
 
