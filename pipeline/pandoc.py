@@ -214,12 +214,15 @@ class Pandoc:
         plain words: `plain_blocks`)."""
         if not texts:
             return []
-        quick = [plain_blocks(t) if fmt.startswith(MARKDOWN) else None for t in texts]
+        # (what plain_blocks knows holds for pandoc's Markdown and for it with extensions taken off)
+        plain = fmt == MARKDOWN or fmt.startswith(MARKDOWN + "-") and "+" not in fmt
+        quick = [plain_blocks(t) if plain else None for t in texts]
         todo = [t for t, blocks in zip(texts, quick) if blocks is None]
-        read = iter([json.loads(d) for d in self.call("read", texts=todo, format=fmt)["docs"]] if todo else [])
-        if todo:
-            self._api = None
+        docs = [json.loads(d) for d in self.call("read", texts=todo, format=fmt)["docs"]] if todo else []
+        if docs:
+            self._api = docs[0]["pandoc-api-version"]
         api = self.api_version()
+        read = iter(docs)
         return [next(read) if blocks is None else {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
                 for blocks in quick]
 
