@@ -289,9 +289,10 @@ class _Early:
             self._busy = chunk, self._pool.submit(self.worker.read_bodies, chunk, fmt=BODY_MARKDOWN)
 
     def finish(self) -> dict[str, tuple[dict, list[str], str]]:
-        """What was parsed (the chunk in flight waited for; what was not sent yet is dropped)."""
-        self._queue.clear()
-        self._send(block=True)
+        """What was parsed: every body given to it, the last few (fewer than CHUNK) included, on
+        this worker (already started, and done with the others when they are asked for)."""
+        while self._busy is not None or self._queue:
+            self._send(block=True)
         self._pool.shutdown(wait=True)
         return self.parsed
 
