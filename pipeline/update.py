@@ -289,8 +289,11 @@ class _Early:
             self._busy = chunk, self._pool.submit(self.worker.read_bodies, chunk, fmt=BODY_MARKDOWN)
 
     def finish(self) -> dict[str, tuple[dict, list[str], str]]:
-        """What was parsed: every body given to it, the last few (fewer than CHUNK) included, on
-        this worker (already started, and done with the others when they are asked for)."""
+        """What was parsed (the chunk in flight waited for). What was not sent yet is left to
+        `extract`'s two workers; but fewer bodies than a chunk are parsed here too (this worker is
+        already started, and done with the others when they are asked for)."""
+        if len(self._queue) >= CHUNK:
+            self._queue.clear()
         while self._busy is not None or self._queue:
             self._send(block=True)
         self._pool.shutdown(wait=True)

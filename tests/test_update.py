@@ -364,3 +364,26 @@ def test_bodies_parsed_while_the_front_matter_is_read_give_the_same_catalogues(r
     assert len(early) == 1   # (not on one core)
     assert {p.relative_to(real_project): b for p, b in files(real_project).items()} == \
         {p.relative_to(one_core): b for p, b in files(one_core).items()}
+
+
+def test_the_early_pandoc_parses_a_last_short_chunk_but_leaves_a_longer_queue_to_extract():
+    """Bodies the second pandoc had no time for go to extract's two workers; fewer than a chunk are
+    parsed on it (a long queue parsed there, one chunk after another, held every statement of a
+    500-statement update in memory at once: 518 MB)."""
+    from pipeline import update
+
+    class Worker:
+        def __init__(self) -> None:
+            self.asked: list[list[str]] = []
+
+        def read_bodies(self, bodies, *, fmt):
+            self.asked.append(list(bodies))
+            return [({}, [], body) for body in bodies]
+
+    for queued, parsed in ((update.CHUNK - 1, update.CHUNK - 1), (update.CHUNK * 3, 0)):
+        early = update._Early()
+        early.worker.close()
+        early.worker = Worker()
+        early._queue = [f"body {i}" for i in range(queued)]
+        assert len(early.finish()) == parsed
+        assert sum(map(len, early.worker.asked)) == parsed
