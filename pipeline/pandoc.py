@@ -35,7 +35,7 @@ RTS_OPTIONS = ("+RTS", "-A8m", "-H8m", "-RTS")
 # statement. Reading 500 statements and writing their segments took 5.2 instead of 8.1 s of CPU,
 # and a cold update of 500 statements x 3 languages ~6.6 instead of ~7.8 s. Each such worker is
 # ~10 MB larger; not the workers that render, which are alive while the publish's memory peaks.
-PARSING_RTS_OPTIONS = ("+RTS", "-A8m", "-H8m", "-O16m", "-RTS")
+PARSING_RTS_OPTIONS = (*RTS_OPTIONS[:-1], "-O16m", "-RTS")
 # Pipes (and their Python buffers) of 1 MB, not 64 KB: an answer of a few MB then arrives in
 # a few reads, each of which lets the reading thread wait for the GIL held by the main thread
 # (~5 ms each time: with 64 KB pipes the main thread's work and pandoc's hardly overlapped).

@@ -9,7 +9,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from . import catalog, poformat, ui
 from .config import Config, load_config
@@ -148,11 +148,11 @@ class Sources:
         file be unreadable by then, the statement is read and parsed again, and the file rewritten."""
         def load() -> tuple:
             record = _recorded(self.folder, known.slug)
-            if record is not None and record[1] == known.key:
-                statement, texts, segments = record[2:5]
+            if record is not None and record.key == known.key:
+                statement = record.statement
                 if statement.path != known.path:
                     statement = replace(statement, path=known.path)
-                return statement, texts, segments
+                return statement, record.texts, record.segments
             statement = read_statement(known.path)
             [(ast, texts, doc)] = _parse([statement], pandoc)
             segments = tuple(statement_segments(statement, ast, texts))
@@ -189,26 +189,35 @@ class Sources:
                 old.unlink(missing_ok=True)
 
 
-def _record(folder: Path, s: Statement, key: str, texts: Iterable[str], segments: Iterable[Segment],
-            doc: str) -> None:
-    """.cache/extract/<slug>.pickle: what was made of a source file whose hash is `key`: its
-    Statement, slot texts and segments, and its body as pandoc parsed it (`doc`: the JSON text pandoc
-    wrote; encoding the parsed document again cost as much as parsing it) with the hash of that body,
-    so that an edit of the front matter alone is not parsed again. One file, not two: a cold update
+class _Record(NamedTuple):
+    """.cache/extract/<slug>.pickle: what was made of a source file. One file, not two: a cold update
     of 500 statements creates 500 fewer files, and creating one costs the most where files were
     just deleted (ext4 passes over recently freed inodes)."""
+
+    code: str                     # the pipeline's code_digest
+    key: str                      # the hash of the source file
+    statement: Statement
+    texts: tuple[str, ...]
+    segments: tuple[Segment, ...]
+    body_key: str                 # the hash of the body: an edit of the front matter alone is not parsed again
+    doc: str                      # the body as pandoc parsed it, the JSON text pandoc wrote (encoding the
+                                  # parsed document again cost as much as parsing it)
+
+
+def _record(folder: Path, s: Statement, key: str, texts: Iterable[str], segments: Iterable[Segment],
+            doc: str) -> None:
     write_atomic(folder / f"{s.slug}.pickle",
-                 pickle.dumps((code_digest(), key, s, tuple(texts), tuple(segments), _body_key(s), doc),
+                 pickle.dumps(_Record(code_digest(), key, s, tuple(texts), tuple(segments), _body_key(s), doc),
                               protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _recorded(folder: Path, slug: str) -> tuple | None:
+def _recorded(folder: Path, slug: str) -> _Record | None:
     """What `_record` kept of a statement, if it is there, readable and made by this pipeline."""
     try:
         record = pickle.loads((folder / f"{slug}.pickle").read_bytes())
     except (OSError, pickle.PickleError, ValueError, EOFError, AttributeError, TypeError, ImportError):
         return None
-    return record if type(record) is tuple and len(record) == 7 and record[0] == code_digest() else None
+    return record if isinstance(record, _Record) and record.code == code_digest() else None
 
 
 def _body_key(s: Statement) -> str:
@@ -229,8 +238,8 @@ class _Body:
     def __call__(self) -> dict:
         s = self.statement()
         record = _recorded(self.folder, s.slug)
-        if record is not None and record[5] == _body_key(s):
-            return json.loads(record[6])
+        if record is not None and record.body_key == _body_key(s):
+            return json.loads(record.doc)
         [(ast, _, _)] = _parse([s], self.pandoc or shared())   # (kept again by the next update)
         return ast
 
@@ -343,8 +352,8 @@ def extract(statements: list[Statement], pandoc: Pandoc, *, cache: Path | None =
             x.body = _Body(cache, lambda x=x: x.statement, pandoc)
             continue
         record = _recorded(cache, s.slug) if cache is not None else None
-        if record is not None and record[5] == _body_key(s):   # (only the front matter changed)
-            done[i] = parsed_now(s, (json.loads(record[6]), record[3], record[6]))
+        if record is not None and record.body_key == _body_key(s):   # (only the front matter changed)
+            done[i] = parsed_now(s, (json.loads(record.doc), record.texts, record.doc))
             continue
         if s.body in parsed:   # (popped: a statement with the same body is parsed anew)
             done[i] = parsed_now(s, parsed.pop(s.body))

@@ -324,7 +324,7 @@ def test_most_real_texts_are_plain_and_read_alike_either_way(pandoc):
     pandoc.read gives the same documents whether it reads them itself or not."""
     import polib
 
-    from pipeline.pandoc import plain_blocks
+    from pipeline.pandoc import MARKDOWN, plain_blocks
     from pipeline.segment import SIGNATORY
 
     texts = {lang.name: [t for p in sorted(lang.glob("*.po")) for e in polib.pofile(str(p))
@@ -333,5 +333,5 @@ def test_most_real_texts_are_plain_and_read_alike_either_way(pandoc):
     for lang, some in texts.items():
         plain = [t for t in some if plain_blocks(t) is not None]
         assert len(plain) >= 0.8 * len(some), lang
-        alone = [json.loads(d) for d in pandoc.call("read", texts=some, format="markdown-smart")["docs"]]
+        alone = [json.loads(d) for d in pandoc.call("read", texts=some, format=MARKDOWN)["docs"]]
         assert pandoc.read(some) == alone, lang

@@ -415,10 +415,12 @@ class Typesetter:
         compiled as fast without them."""
         for _ in range(CACHE_AGE):
             self._compiler.compile(input=b"", format="svg")
-        # What Typst freed goes back to the system (~8 MB of a render process): every TRIM_EVERY statements.
+        # What Typst freed goes back to the system (~8 MB of a render process), not to the C library's
+        # free lists, where it still counts as the process's memory: every TRIM_EVERY statements.
         self._compiled += 1
-        if self._compiled % TRIM_EVERY == 0:
-            release_freed_memory()
+        trim = _malloc_trim()
+        if trim is not None and self._compiled % TRIM_EVERY == 0:
+            trim(0)
 
     def stack(self, script: str) -> tuple[str, ...]:
         """Font family names for a document in `script`, as Typst knows them."""
@@ -442,14 +444,6 @@ class Typesetter:
             print(_warning(doc, warning), file=sys.stderr)
         assert isinstance(pdf, bytes)
         return pdf
-
-
-def release_freed_memory() -> None:
-    """Give what this process freed back to the system, not to the C library's free lists, where it
-    still counts as the process's memory (glibc's malloc_trim; elsewhere nothing)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 @lru_cache(maxsize=1)
