@@ -592,8 +592,7 @@ def merge_catalogue(template: list[Entry], old: Translations | None, language: L
                     title: str, project: str, created: str, memory: Memory | None = None) -> Merged:
     """merge(), with what the text says known without parsing it again."""
     old = old or Translations(path=Path())
-    if memory is not None and not memory.knows(language.code):
-        memory = None   # (a first update: nothing to look up for each of the statement's texts)
+    consulted = False   # (the memory reads every catalogue of the language: only when a text needs it)
     verify = False
     active = dict(old.messages)
     active.pop((None, ""), None)
@@ -615,6 +614,10 @@ def merge_catalogue(template: list[Entry], old: Translations | None, language: L
             verify = verify or (m.obsolete and m.translated)  # obsolete entries were never checked
             entries.append(_carry(t, m))
             continue
+        if memory is not None and not consulted:
+            consulted = True
+            if not memory.knows(language.code):
+                memory = None   # (a first update: nothing to look up for each of the statement's texts)
         reused = memory.exact(language.code, key) if memory else None
         if reused:
             entries.append(replace(t, msgstr=reused))

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polib
 
+from pipeline import catalog
 from pipeline.cli import main
 
 NEW = """---
@@ -69,3 +71,20 @@ def test_no_memory_turns_it_off(project: Path):
     po_path = new_statement(project)
     assert main(["--project", str(project), "update", "--no-memory"]) == 0
     assert all(not e.msgstr for e in polib.pofile(str(po_path)) if e.msgid)
+
+
+def test_the_memory_is_not_read_while_every_text_is_in_its_own_catalogue(project: Path, monkeypatch):
+    """A fresh clone's first run (no .cache/): each catalogue already holds every text of its statement,
+    so nothing is looked up, and the memory reads none of the language's catalogues."""
+    assert main(["--project", str(project), "update"]) == 0
+    shutil.rmtree(project / ".cache")
+    consulted: list[str] = []
+    language = catalog.Memory._language
+    monkeypatch.setattr(catalog.Memory, "_language", lambda self, lang: consulted.append(lang) or language(self, lang))
+    assert main(["--project", str(project), "update"]) == 0
+    assert consulted == []
+    po_path = new_statement(project)   # its texts are new: looked up, and reused where known
+    assert main(["--project", str(project), "update"]) == 0
+    assert set(consulted) == {"ar", "ku", "ckb"}
+    names = {e.msgid: e.msgstr for e in polib.pofile(str(po_path)) if e.msgctxt == "signatory"}
+    assert names["The Syria Campaign"] == "حملة من أجل سوريا"
