@@ -13,7 +13,7 @@ from .errors import PipelineError, Problem
 from .manifest import Manifest, code_digest, digest, file_digest, stat_digest
 from .pandoc import Pandoc, shared
 from .progress import Progress, progress
-from .update import UI, Extracted, UpdateReport, po_path, update_project
+from .update import UI, Extracted, UpdateReport, po_path, update_project, warmed_parser
 
 EDITIONS = "editions"   # manifest.extra key: per "lang/slug", what the index lists of the last published edition
 
@@ -36,12 +36,13 @@ class Project:
 
 
 def load_project(root: Path, *, pandoc: Pandoc | None = None, dry_run: bool = False,
-                 memory: bool = True, on_extracted: Callable[[Extracted], None] | None = None) -> Project:
+                 memory: bool = True, on_extracted: Callable[[Extracted], None] | None = None,
+                 parser: Pandoc | None = None) -> Project:
     """Read config and sources, update the catalogues (only say what would change with dry_run),
     then read every catalogue. What did not change since the last run is taken from .cache/.
-    `on_extracted` is shown each statement as soon as it is parsed."""
+    `on_extracted` is shown each statement as soon as it is parsed; `parser`: see update_project."""
     config, extracted, report, manifest = update_project(root, pandoc=pandoc or shared(), dry_run=dry_run,
-                                                         memory=memory, on_extracted=on_extracted)
+                                                         memory=memory, on_extracted=on_extracted, parser=parser)
     cache = config.cache_dir
     project = Project(config, extracted, {}, {}, problems=list(report.problems), update=report,
                       manifest=manifest)
@@ -162,22 +163,29 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
     jobs = max(1, jobs or os.cpu_count() or 1)
     pandoc = shared()
     first = load_config(root)
-    builder = Builder(first, resolve_fonts(first))
-    if jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir()):
-        # A first build: start the render processes now, so that their start-up (fonts) overlaps
-        # the catalogue update below instead of delaying the first document.
-        builder.start(jobs - 1)
+    fresh = jobs > 1 and not ((first.cache_dir / MANIFEST).exists() and first.out_dir.is_dir())
+    # A first build: the pandoc that will parse the statements warms up on the other core meanwhile,
+    # and the render processes start before the update, so that their start-up (fonts) overlaps it
+    # instead of delaying the first document.
+    parser = warmed_parser() if fresh else None
+    builder = None
     try:
-        return _publish(root, first, pandoc, builder, draft=draft, jobs=jobs, memory=memory, log=log)
+        builder = Builder(first, resolve_fonts(first))
+        if fresh:
+            builder.start(jobs - 1)
+        return _publish(root, first, pandoc, builder, parser, draft=draft, jobs=jobs, memory=memory, log=log)
     finally:
-        builder.close()
+        if builder is not None:
+            builder.close()
+        if parser is not None:
+            parser.close()   # (stopped by the update once it is done parsing; not if the run failed first)
 
 
 # Fewer documents than this to rebuild: render them here rather than start processes (~0.5 s).
 POOL_FROM = 3
 
 
-def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool, jobs: int, memory: bool,
+def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc | None, *, draft: bool, jobs: int, memory: bool,
              log: Callable[[str], None]) -> PublishReport:
     from .lock import Staging
     from .render import FORMATS, Job, Renderer, Task, editions_index, index_entry
@@ -219,7 +227,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, *, draft: bool,
                               for fmt in FORMATS if fmt != "html")
                 build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()))
 
-        project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=early)
+        project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=early, parser=parser)
         config, manifest = project.config, project.manifest
         assert manifest is not None
         for path in project.update.written:

@@ -387,3 +387,59 @@ def test_the_early_pandoc_parses_a_last_short_chunk_but_leaves_a_longer_queue_to
         early._queue = [f"body {i}" for i in range(queued)]
         assert len(early.finish()) == parsed
         assert sum(map(len, early.worker.asked)) == parsed
+
+
+def test_a_pandoc_warmed_up_answers_each_later_request_with_its_own_answer(pandoc):
+    """warm_up's answer is read and dropped: the next requests get theirs, as from a pandoc never warmed."""
+    from pipeline.pandoc import Pandoc
+    from pipeline.update import BODY_MARKDOWN, SAMPLE_BODY
+
+    texts = ["We call for *an end* to the shelling.", "1. Open the roads.\n2. Free the detained."]
+    warmed = Pandoc()
+    try:
+        warmed.warm_up([SAMPLE_BODY], fmt=BODY_MARKDOWN)
+        warmed.warm_up([SAMPLE_BODY, "x"], fmt=BODY_MARKDOWN)
+        assert warmed.read_bodies(texts, fmt=BODY_MARKDOWN) == pandoc.read_bodies(texts, fmt=BODY_MARKDOWN)
+        assert warmed.read_bodies(texts[:1], fmt=BODY_MARKDOWN) == pandoc.read_bodies(texts[:1], fmt=BODY_MARKDOWN)
+    finally:
+        warmed.close()
+
+
+def test_a_forked_copy_lets_go_of_the_pandoc_it_inherits():
+    """A render process forked after a pandoc was started (the warmed parser) holds no copy of its
+    pipes: the pandoc stops as soon as its owner closes them, instead of being killed 2 s later."""
+    import os
+    import signal
+
+    from pipeline.pandoc import Pandoc
+
+    worker = Pandoc()
+    worker.api_version()   # (started)
+    proc = worker._proc
+    child = os.fork()
+    if child == 0:   # the copy: stays alive while the owner closes its pandoc
+        try:
+            signal.pause()
+        finally:
+            os._exit(0)
+    try:
+        worker.close()
+        assert proc.returncode == 0   # (killed: -9)
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+
+
+def test_a_first_publish_parses_on_the_pandoc_it_warmed_up(real_project: Path, monkeypatch):
+    """publish starts the second parser's pandoc (update._Early's) before the fonts and the render processes,
+    and update_project parses on that one."""
+    from pipeline import publish as publishing
+    from pipeline.pandoc import Pandoc
+
+    warmed: list[Pandoc] = []
+    parsers: list[Pandoc] = []
+    start, read_bodies = publishing.warmed_parser, Pandoc.read_bodies
+    monkeypatch.setattr(publishing, "warmed_parser", lambda: warmed.append(start()) or warmed[-1])
+    monkeypatch.setattr(Pandoc, "read_bodies", lambda self, *a, **k: parsers.append(self) or read_bodies(self, *a, **k))
+    assert main(["--project", str(real_project), "publish", "-j", "2"]) == 0
+    assert len(warmed) == 1 and warmed[0] in parsers and warmed[0]._proc is None   # (and stopped)
