@@ -216,16 +216,20 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc 
         stamps: dict = {}   # the fonts' hashes taken for the early builds, kept in the manifest with the others
         if builder.started:
             # A first build: the source language's Word and PDF files need nothing of the catalogues,
-            # so they are built while the update goes on (the page waits: it links the translations).
+            # so they are built while the update goes on. The page waits, as it links the translations
+            # published; unless the project has no other language, when it links none.
             renderer = Renderer(first, pandoc, stamps=stamps, fonts=builder.fonts)
             source = next(lc for lc in first.languages if lc.code == first.source.code)
             early_common = common_inputs(renderer)
+            alone = len(first.languages) == 1
 
             def early(x: Extracted) -> None:
                 needs = _inputs(first, x, source.code, False, early_common)
-                tasks = tuple(Task(fmt, f"{source.code}/{x.slug}.{fmt}", needs, "new")
-                              for fmt in FORMATS if fmt != "html")
-                build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), ()))
+                tasks = tuple(Task(fmt, f"{source.code}/{x.slug}.{fmt}",
+                                   needs | {"languages": source.code} if fmt == "html" else needs, "new")
+                              for fmt in FORMATS if alone or fmt != "html")
+                alternates = renderer.alternates([(x.slug, source.language)])[x.slug] if alone else ()
+                build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), tuple(alternates)))
 
         project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=early, parser=parser)
         config, manifest = project.config, project.manifest

@@ -164,6 +164,24 @@ def test_a_first_build_on_forked_workers_is_byte_identical_to_serial(project: Pa
     assert outputs(project) == clean_build(tmp_path, project)
 
 
+def test_a_one_language_project_builds_its_pages_with_the_first_jobs(project: Path, tmp_path: Path, monkeypatch):
+    """With no language but the source, a page links no translation: a first build makes it in the same
+    job as the statement's Word and PDF files, while the update goes on, and it is the page a serial build makes."""
+    from pipeline.render import Builder
+
+    (project / "project.yaml").write_text("source: en\nlanguages:\n  en: {}\n", encoding="utf-8")
+    formats: list[tuple[str, ...]] = []
+    submit = Builder.submit
+
+    def submitted(self, key, job, renderer):
+        formats.append(job.formats)
+        yield from submit(self, key, job, renderer)
+    monkeypatch.setattr(Builder, "submit", submitted)
+    assert run(project, jobs=2).published
+    assert formats and set(formats) == {("html", "docx", "pdf")}
+    assert outputs(project) == clean_build(tmp_path, project)
+
+
 def test_a_worker_writes_the_docx_references_before_its_first_job(project: Path, tmp_path: Path, monkeypatch):
     """A worker's pandoc is started and the shared reference documents written while it waits for work."""
     from pipeline import render
