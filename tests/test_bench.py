@@ -127,3 +127,25 @@ def test_tree_memory_counts_children_and_shares_their_pages():
         assert pss - alone_pss < rss - alone_rss
     finally:
         child.communicate(b"")
+
+
+def test_a_memory_sample_is_dropped_when_a_process_counted_has_ended_meanwhile(monkeypatch):
+    """Pages shared with a process that ended while the tree was read were counted at its share and again
+    in the processes read after it: such a sample is no peak."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from bench import measure
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while measure._alive(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)   # (ended; a zombie until reaped below)
+    assert not measure._alive(child.pid) and measure._alive(os.getpid())
+    child.wait()
+    assert not measure._alive(child.pid)
+    assert measure.tree_memory(os.getpid()) is not None
+    monkeypatch.setattr(measure, "_alive", lambda pid: pid != os.getpid())
+    assert measure.tree_memory(os.getpid()) is None
