@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .errors import PipelineError, set_display_root
 
@@ -39,6 +41,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="quality checks on the translations (exit 1 on errors)")
     p.add_argument("--strict", action="store_true", help="also exit 1 on warnings")
     return parser
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with `code` once a command is done, without the interpreter's teardown, which
+    freed every object one by one (the statements read, Typst's caches): ~35 ms on one core after
+    the last file was written. The pandoc workers are stopped and the exit handlers run, as before
+    (nothing is left in the temporary folder). With another thread still running, the usual way,
+    which waits for it."""
+    import atexit
+    import threading
+
+    from .pandoc import stop_all
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    stop_all()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # (a closed pipe: what a normal exit would not report either)
+            pass
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -350,6 +350,12 @@ def _bodies(texts: list[str], fmt: str) -> dict[str, Any]:
 _running: weakref.WeakSet[Pandoc] = weakref.WeakSet()   # every Pandoc whose worker this process started
 
 
+def stop_all() -> None:
+    """Stop every pandoc worker this process started (see Pandoc.close)."""
+    for p in list(_running):
+        p.close()
+
+
 def _forked() -> None:
     for p in list(_running):
         p._disown()
