@@ -160,6 +160,10 @@ def _notes(bench: Bench) -> list[str]:
         "`.venv/bin/pip install translate-toolkit mistletoe` (not project dependencies).",
         "To profile one case: `python -m bench corpus 500 /tmp/p500 [--en-only]`, then "
         "`pyinstrument -m pipeline --project /tmp/p500 update` (or `publish`).",
+        "Every run, of every tool, starts with files created by none before it: what a run left is set aside "
+        "(renamed), not deleted, until the bench ends. On ext4 without a journal, as here, creating a file "
+        "right after thousands were deleted costs up to ~1 ms (the allocator steps over the freed inodes); "
+        "a journaled file system has no such cost.",
         "Other processes running at the same time (see the load average above) slow every figure; "
         "compare runs made on a quiet machine.",
     ]

@@ -366,7 +366,6 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forked)
 
 
-
 _shared: Pandoc | None = None
 
 
