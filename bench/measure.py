@@ -6,7 +6,8 @@
 Three memory figures: `max_rss_mb` is the kernel's ru_maxrss from wait4() (the largest
 single process of the tree: what `/usr/bin/time -f %M` prints); `tree_rss_mb` the
 peak of the RSS summed over the process and all its descendants (pandoc workers, render
-processes), sampled from /proc every 50 ms, which counts a page shared by several of them
+processes), sampled from /proc (every 50 ms in a run's first second, every 200 ms
+after), which counts a page shared by several of them
 (the pandoc binary's ~140 MB of code, Python's libraries) once per process: an upper bound;
 `tree_pss_mb` the peak of their summed proportional set size (each shared page divided
 among the processes sharing it, /proc/PID/smaps_rollup): the memory the tree occupies.
@@ -21,7 +22,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SAMPLE_EVERY = 0.05  # seconds: one look at /proc costs ~2 ms of CPU
+# Seconds between two looks at /proc: often in a run's first second, less often after. A look costs
+# ~1.5 ms of CPU per pandoc process (its smaps_rollup): every 0.05 s throughout, that took ~10 % of a
+# core from a measured run, which the pipeline, using both cores, paid and a one-process tool did not.
+SAMPLE_EVERY, SAMPLE_LATER, SETTLED = 0.05, 0.2, 1.0
 
 
 @dataclass
@@ -56,6 +60,21 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+def _children_of(pid: int, tree: dict[int, list[int]] | None) -> list[int]:
+    """The processes `pid` started, from the kernel's list of each of its threads' children (a few
+    small reads, where reading every process's stat took ~3 ms of each sample); `tree` otherwise."""
+    if tree is not None:
+        return tree.get(pid, [])
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children", "rb") as f:
+            found += [int(c) for c in f.read().split()]
+    return found
+
+
+_LISTS_CHILDREN = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+
+
 def tree_memory(pid: int) -> tuple[int, int] | None:
     """Bytes resident in `pid` and all its descendants right now: summed RSS and summed PSS.
 
@@ -63,7 +82,7 @@ def tree_memory(pid: int) -> tuple[int, int] | None:
     binary's code) were then counted at its share and again, whole or nearly, in the processes
     read after it (a 500-statement publish "peaked" at 316 MB the moment a pandoc stopped, 275 MB
     before and after)."""
-    tree = _children()
+    tree = None if _LISTS_CHILDREN else _children()
     rss = pss = 0
     todo = [pid]
     counted: list[int] = []
@@ -82,7 +101,10 @@ def tree_memory(pid: int) -> tuple[int, int] | None:
                             break
         except (OSError, IndexError, ValueError):
             pass
-        todo.extend(tree.get(p, ()))
+        try:
+            todo.extend(_children_of(p, tree))
+        except OSError:   # (ended meanwhile)
+            pass
     return (rss, pss) if all(_alive(p) for p in counted) else None
 
 
@@ -100,6 +122,9 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None 
         check: bool = True) -> Sample:
     """Run argv to completion, measuring it; BenchError when it fails and `check`."""
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-out-{os.getpid()}-{time.monotonic_ns()}.txt"
+    # What earlier runs and the set-up wrote is on disk before the clock starts: its writing back
+    # (tens of MB for a 500-statement project) no longer runs in the middle of a measured run.
+    os.sync()
     load = os.getloadavg()[0]
     with open(out_path, "wb") as out:
         start = time.perf_counter()
@@ -113,7 +138,7 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None 
                 memory = tree_memory(proc.pid)
                 if memory is not None:
                     peak, peak_pss = max(peak, memory[0]), max(peak_pss, memory[1])
-                done.wait(SAMPLE_EVERY)
+                done.wait(SAMPLE_EVERY if time.perf_counter() - start < SETTLED else SAMPLE_LATER)
 
         thread = threading.Thread(target=sampler, daemon=True)
         thread.start()

@@ -123,6 +123,10 @@ def test_tree_memory_counts_children_and_shares_their_pages():
             time.sleep(0.05)   # (until the child has started)
         rss, pss = tree_memory(os.getpid())
         assert rss > alone_rss
+        # (children as the kernel lists them per thread: the same as found by reading every process)
+        from bench.measure import _children, _children_of
+        assert child.pid in _children_of(os.getpid(), None)
+        assert sorted(_children_of(os.getpid(), None)) == sorted(_children_of(os.getpid(), _children()))
         # The child shares the interpreter's pages with this process: PSS counts them once in all.
         assert pss - alone_pss < rss - alone_rss
     finally:
