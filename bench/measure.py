@@ -6,7 +6,7 @@
 Three memory figures: `max_rss_mb` is the kernel's ru_maxrss from wait4() (the largest
 single process of the tree: what `/usr/bin/time -f %M` prints); `tree_rss_mb` the
 peak of the RSS summed over the process and all its descendants (pandoc workers, render
-processes), sampled from /proc (every 50 ms in a run's first second, every 200 ms
+processes), sampled from /proc (every 100 ms in a run's first second, every 200 ms
 after), which counts a page shared by several of them
 (the pandoc binary's ~140 MB of code, Python's libraries) once per process: an upper bound;
 `tree_pss_mb` the peak of their summed proportional set size (each shared page divided
@@ -22,10 +22,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Seconds between two looks at /proc: often in a run's first second, less often after. A look costs
+# Seconds between two looks at /proc: more often in a run's first second than after. A look costs
 # ~1.5 ms of CPU per pandoc process (its smaps_rollup): every 0.05 s throughout, that took ~10 % of a
 # core from a measured run, which the pipeline, using both cores, paid and a one-process tool did not.
-SAMPLE_EVERY, SAMPLE_LATER, SETTLED = 0.05, 0.2, 1.0
+SAMPLE_EVERY, SAMPLE_LATER, SETTLED = 0.1, 0.2, 1.0
 
 
 @dataclass
