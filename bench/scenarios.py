@@ -355,7 +355,7 @@ def discard(path: Path) -> None:
     run looks at, and removed with the bench's folder at the end. On ext4 without a journal (the
     machine bench/RESULTS.md was measured on) creating a file steps over every inode freed in the
     last minutes: after a run's thousands of files were deleted, the next command's file creations
-    took up to ~1 ms each (2 of a cold 500-statement update's 7 s), whichever tool ran next. A file
+    took up to ~1 ms each (~1 s of a cold 500-statement update's 7 s), whichever tool ran next. A file
     system with a journal, the usual one, has no such cost."""
     path.rename(path.with_name(f"{DISCARDED}{uuid.uuid4().hex}-{path.name}"))
 
