@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import HealthCheck, assume, example, given, note, settings
 from hypothesis.errors import HypothesisDeprecationWarning
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -327,6 +327,8 @@ def fuzz_config():
 
 @settings(BOUNDED, max_examples=120)
 @given(body=markdown_bodies)
+@example(body="civilians *civilians _civilians_ *civilians")   # (an emphasis in an emphasis: found by this test)
+@example(body="**Stop __all__ attacks** and *protect _civilians_ now*.")
 def test_segmenter_identity_law_on_generated_markdown(body, pandoc, fuzz_config):
     note(body)
     identity_holds(body, pandoc, fuzz_config)

@@ -103,9 +103,11 @@ function ops.markdown(req)
 end
 
 -- Inlines as pandoc's Markdown writer gives them back: attribute-less spans (an
--- editor's bare <span>...</span>) unwrapped, and the spaces at the edges of
--- emphasis moved outside it ("*a *b" is written "*a* b"). A walk is bottom-up:
--- an element's content is already done when the element is.
+-- editor's bare <span>...</span>) unwrapped, the spaces at the edges of
+-- emphasis moved outside it ("*a *b" is written "*a* b"), and an emphasis (or
+-- strong emphasis) directly inside one of its kind unwrapped ("*a _b_*" is
+-- written "*a *b**", which reads back otherwise; in italics either way). A walk
+-- is bottom-up: an element's content is already done when the element is.
 local function is_space(el) return el.t == 'Space' or el.t == 'SoftBreak' end
 
 local function spaces_outside(el)
@@ -125,6 +127,20 @@ local function spaces_outside(el)
   return out
 end
 
+local function unwrap_same(el)
+  local flat, found = {}, false
+  for _, c in ipairs(el.content) do
+    if c.t == el.t then
+      found = true
+      for _, inner in ipairs(c.content) do flat[#flat + 1] = inner end
+    else
+      flat[#flat + 1] = c
+    end
+  end
+  if found then el.content = flat end
+  return found
+end
+
 local as_written = {
   Span = function (span)
     if span.identifier == '' and #span.classes == 0 and #span.attributes == 0 then
@@ -134,6 +150,16 @@ local as_written = {
 }
 for _, t in ipairs { 'Emph', 'Strong', 'Underline', 'Strikeout', 'Superscript', 'Subscript', 'SmallCaps' } do
   as_written[t] = spaces_outside
+end
+-- The same, unwrapping an emphasis in one of its kind too: only for a document
+-- that has one (looking into every emphasis's content costs).
+local as_written_unnested = {}
+for t, f in pairs(as_written) do as_written_unnested[t] = f end
+for _, t in ipairs { 'Emph', 'Strong' } do
+  as_written_unnested[t] = function (el)
+    local unwrapped = unwrap_same(el)
+    return spaces_outside(el) or (unwrapped and el or nil)
+  end
 end
 
 -- Every translatable inline list of a block list, in document order, each
@@ -179,21 +205,41 @@ local function slots(blocks, out)
   return out
 end
 
--- What as_written could change shows in a document's JSON: a bare span, or an
--- inline list that starts or ends with a space. Most documents have neither: they
--- are not walked (a walk marshals every element it passes to Lua and back).
+-- What as_written could change shows in a document's JSON: a bare span, an
+-- inline list that starts or ends with a space, or an emphasis holding one of its
+-- kind. Most documents have none: they are not walked (a walk marshals every
+-- element it passes to Lua and back). (%b[] counts a bracket inside a text too:
+-- one that closes an emphasis's content early can hide what follows in it.)
 local could_change = {
   '{"t":"Span","c":[["",[],[]],', '"c":[{"t":"Space"}', '"c":[{"t":"SoftBreak"}',
   '{"t":"Space"}]', '{"t":"SoftBreak"}]',
 }
 
+local function nests(json)
+  for _, t in ipairs { 'Emph', 'Strong' } do
+    local open = '{"t":"' .. t .. '"'
+    local at = json:find(open, 1, true)
+    if at and json:find(open, at + 1, true) then   -- (two of a kind, at least)
+      while at do
+        local content = json:match('^,"c":(%b[])', at + #open)
+        if content and content:find(open, 1, true) then return true end
+        at = json:find(open, at + 1, true)
+      end
+    end
+  end
+  return false
+end
+
 local function as_json_written(doc)
   local out = pandoc.write(doc, 'json')
+  local nested = nests(out)
+  local change = nested
   for _, pattern in ipairs(could_change) do
-    if out:find(pattern, 1, true) then
-      doc = doc:walk(as_written)
-      return doc, pandoc.write(doc, 'json')
-    end
+    change = change or out:find(pattern, 1, true)
+  end
+  if change then
+    doc = doc:walk(nested and as_written_unnested or as_written)
+    return doc, pandoc.write(doc, 'json')
   end
   return doc, out
 end
