@@ -179,17 +179,22 @@ class Pandoc:
         _running.add(self)
         return proc
 
+    def _started(self) -> subprocess.Popen[bytes]:
+        """The worker, started if it is not running (under the lock)."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = self._start()
+        assert self._proc.stdin and self._proc.stdout
+        return self._proc
+
     def warm_up(self, texts: list[str], *, fmt: str) -> None:
         """Start the worker and give it bodies to read (as `read_bodies`) while the caller goes on; the
         answer is dropped by the next call. A fresh pandoc takes twice as long over its first real
         request as over the next (the 5 real statements: 48 against 21 ms): its heap is still growing."""
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._proc = self._start()
-            assert self._proc.stdin
+            proc = self._started()
             try:
-                self._proc.stdin.write(_request("read_bodies", **_bodies(texts, fmt)))
-                self._proc.stdin.flush()
+                proc.stdin.write(_request("read_bodies", **_bodies(texts, fmt)))
+                proc.stdin.flush()
                 self._unanswered += 1
             except OSError:
                 pass   # (the next call starts another worker, and says what went wrong)
@@ -197,11 +202,8 @@ class Pandoc:
     def call(self, op: str, **request: Any) -> dict[str, Any]:
         """Send one request and return the worker's answer; PandocError on failure."""
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._proc = self._start()
-            assert self._proc.stdin and self._proc.stdout
+            proc = self._started()
             line = _request(op, **request)
-            proc = self._proc
             # Pandoc's Markdown reader can take exponential time on some texts (nested or
             # unclosed [ ): past the limit the worker is killed and the next call starts another.
             expired = threading.Event()

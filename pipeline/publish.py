@@ -149,6 +149,11 @@ def _inputs(config: Config, x: Extracted, lang: str, draft: bool, shared_inputs:
     }
 
 
+def _output_inputs(inputs: dict[str, str], fmt: str, languages: list[str]) -> dict[str, str]:
+    """The inputs of one output: a page also shows the languages it links to (published, * for a draft)."""
+    return inputs | {"languages": ",".join(languages)} if fmt == "html" else inputs
+
+
 def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory: bool = True,
             log: Callable[[str], None] = print) -> PublishReport:
     """Update catalogues, then write out/ for every ready statement and language.
@@ -185,8 +190,8 @@ def publish(root: Path, *, draft: bool = False, jobs: int | None = None, memory:
 POOL_FROM = 3
 
 
-def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc | None, *, draft: bool, jobs: int, memory: bool,
-             log: Callable[[str], None]) -> PublishReport:
+def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc | None, *, draft: bool, jobs: int,
+             memory: bool, log: Callable[[str], None]) -> PublishReport:
     from .lock import Staging
     from .render import FORMATS, Job, Renderer, Task, editions_index, index_entry
 
@@ -225,8 +230,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc 
 
             def early(x: Extracted) -> None:
                 needs = _inputs(first, x, source.code, False, early_common)
-                tasks = tuple(Task(fmt, f"{source.code}/{x.slug}.{fmt}",
-                                   needs | {"languages": source.code} if fmt == "html" else needs, "new")
+                tasks = tuple(Task(fmt, f"{source.code}/{x.slug}.{fmt}", _output_inputs(needs, fmt, [source.code]), "new")
                               for fmt in FORMATS if alone or fmt != "html")
                 alternates = renderer.alternates([(x.slug, source.language)])[x.slug] if alone else ()
                 build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), tuple(alternates)))
@@ -255,7 +259,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc 
             tasks = []
             for fmt in FORMATS:
                 rel = f"{d.language.code}/{d.extracted.slug}.{fmt}"
-                needs = inputs | ({"languages": ",".join(languages[d.extracted.slug])} if fmt == "html" else {})
+                needs = _output_inputs(inputs, fmt, languages[d.extracted.slug])
                 why = manifest.why_rebuild(out, rel, needs)
                 if why:
                     tasks.append(Task(fmt, rel, needs, why))
