@@ -27,16 +27,17 @@ MARKDOWN = "markdown-smart"
 REQUEST_TIMEOUT = float(os.environ.get("PIPELINE_PANDOC_TIMEOUT", "300"))  # seconds per request
 STOP_TIMEOUT = 2.0   # seconds a worker is given to stop
 # GHC runtime options. The pandoc binary asks for a 64 MB heap from the start (-H64m, built in);
-# -A8m -H8m (an 8 MB allocation area; the default is 4 MB) leaves a worker ~60 MB smaller than that
-# and ~8 MB smaller than -A16m -H16m, for no more CPU than either: reading 500 statements and
-# writing 60 statements' HTML, Word and Typst took as long or less, while -A4m took ~15 % more.
-RTS_OPTIONS = ("+RTS", "-A8m", "-H8m", "-RTS")
-# The workers that parse statement bodies (update) also keep an old generation of at least 16 MB
-# (-O16m): with the default (1 MB) the collector went through the whole heap after nearly every
-# statement. Reading 500 statements and writing their segments took 5.2 instead of 8.1 s of CPU,
-# and a cold update of 500 statements x 3 languages ~6.6 instead of ~7.8 s. Each such worker is
-# ~10 MB larger; not the workers that render, which are alive while the publish's memory peaks.
-PARSING_RTS_OPTIONS = (*RTS_OPTIONS[:-1], "-O16m", "-RTS")
+# a 4 MB allocation area (-A4m -H4m, the default size) keeps a worker ~60 MB smaller than that.
+# An old generation of at least 8 MB (-O8m; the default is 1 MB): each collection of it costs
+# ~11 ms however little is alive in it (what pandoc keeps is ~2 MB), and with the default one came
+# after every second document written. Writing the HTML, Word and Typst of 150 synthetic
+# statements took 19-20 ms of CPU each, against 25-28 ms with -A8m -H8m and no -O, for the same
+# peak memory (~119 MB RSS).
+RTS_OPTIONS = ("+RTS", "-A4m", "-H4m", "-O8m", "-RTS")
+# The workers that parse statement bodies (update) keep an old generation of at least 16 MB:
+# reading 300 synthetic bodies took 12.4-14.1 ms of CPU each, against 14.0-15.5 ms with -O8m;
+# 8 MB more memory, while the publish's memory is not at its peak.
+PARSING_RTS_OPTIONS = ("+RTS", "-A4m", "-H4m", "-O16m", "-RTS")
 # Pipes (and their Python buffers) of 1 MB, not 64 KB: an answer of a few MB then arrives in
 # a few reads, each of which lets the reading thread wait for the GIL held by the main thread
 # (~5 ms each time: with 64 KB pipes the main thread's work and pandoc's hardly overlapped).
