@@ -48,13 +48,14 @@ def leave(code: int) -> NoReturn:
     freed every object one by one (the statements read, Typst's caches): ~35 ms on one core after
     the last file was written. The pandoc workers are stopped and the exit handlers run, as before
     (nothing is left in the temporary folder). With another thread still running, the usual way,
-    which waits for it."""
+    which waits for it; and under a profiler or tracer (pyinstrument, cProfile, coverage), which
+    reports at exit."""
     import atexit
     import threading
 
     from .pandoc import stop_all
 
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
         sys.exit(code)
     stop_all()
     atexit._run_exitfuncs()

@@ -130,6 +130,14 @@ def test_a_parallel_build_leaves_no_temporary_folder_behind(project: Path, tmp_p
     assert done.stdout.decode().splitlines()[-1].startswith("published ")
 
 
+def test_the_command_line_under_a_profiler_ends_as_usual(project: Path, tmp_path: Path):
+    """Under a profiler, cli.leave lets the interpreter end the usual way: the profiler reports."""
+    stats = tmp_path / "publish.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "pipeline", "--project", str(project),
+                    "publish"], cwd=ROOT, check=True, capture_output=True)
+    assert stats.stat().st_size > 0
+
+
 START_METHODS = """
 import sys, threading
 from pathlib import Path
