@@ -217,7 +217,7 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc 
             for done, outputs in builder.submit(tasks, job, renderer):
                 keep(done, outputs)
 
-        early = None
+        on_extracted: Callable[[Extracted], None] | None = None
         stamps: dict = {}   # the fonts' hashes taken for the early builds, kept in the manifest with the others
         if builder.started:
             # A first build: the source language's Word and PDF files need nothing of the catalogues,
@@ -235,7 +235,9 @@ def _publish(root: Path, first: Config, pandoc: Pandoc, builder, parser: Pandoc 
                 alternates = renderer.alternates([(x.slug, source.language)])[x.slug] if alone else ()
                 build(tasks, Job(x, source, None, None, False, tuple(t.fmt for t in tasks), tuple(alternates)))
 
-        project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=early, parser=parser)
+            on_extracted = early
+
+        project = load_project(root, pandoc=pandoc, memory=memory, on_extracted=on_extracted, parser=parser)
         config, manifest = project.config, project.manifest
         assert manifest is not None
         for path in project.update.written:
