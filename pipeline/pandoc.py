@@ -35,7 +35,7 @@ STOP_TIMEOUT = 2.0   # seconds a worker is given to stop
 # peak memory (~119 MB RSS).
 RTS_OPTIONS = ("+RTS", "-A4m", "-H4m", "-O8m", "-RTS")
 # The workers that parse statement bodies (update) keep an old generation of at least 16 MB:
-# reading 300 synthetic bodies took 12.4-14.1 ms of CPU each, against 14.0-15.5 ms with -O8m;
+# reading 300 synthetic bodies took 12.4-14.5 ms of CPU each, against 14.0-15.5 ms with -O8m;
 # 8 MB more memory, while the publish's memory is not at its peak.
 PARSING_RTS_OPTIONS = ("+RTS", "-A4m", "-H4m", "-O16m", "-RTS")
 # Pipes (and their Python buffers) of 1 MB, not 64 KB: an answer of a few MB then arrives in
