@@ -78,44 +78,46 @@ _LISTS_CHILDREN = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/childr
 def tree_memory(pid: int) -> tuple[int, int] | None:
     """Bytes resident in `pid` and all its descendants right now: summed RSS and summed PSS.
 
-    None when a process counted ended before the others were read: the pages it shared (the pandoc
-    binary's code) were then counted at its share and again, whole or nearly, in the processes
-    read after it (a 500-statement publish "peaked" at 316 MB the moment a pandoc stopped, 275 MB
-    before and after)."""
+    None when the tree changed while it was read: the processes (and what each runs) are listed
+    before and after, and must be the same. A page shared with a process that ended meanwhile was
+    counted at its share and again, whole or nearly, in the processes read after it (a 500-statement
+    publish "peaked" at 316 MB the moment a pandoc stopped, 275 MB before and after); one shared
+    with a process that started meanwhile, at the share of the processes read before it and at its
+    own (320 MB the moment the parsing pandoc had stopped and another started, ~290 MB otherwise)."""
     tree = None if _LISTS_CHILDREN else _children()
+    before = _processes(pid, tree)
     rss = pss = 0
-    todo = [pid]
-    counted: list[int] = []
-    while todo:
-        p = todo.pop()
+    for p in before:
         try:
             with open(f"/proc/{p}/smaps_rollup", "rb") as f:
                 for line in f:
-                    if line.startswith((b"Rss:", b"Pss:")):
-                        kb = int(line.split()[1]) * 1024
-                        if line.startswith(b"Rss:"):
-                            rss += kb
-                        else:
-                            pss += kb
-                            counted.append(p)
-                            break
+                    if line.startswith(b"Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
         except (OSError, IndexError, ValueError):
-            pass
+            return None
+    return (rss, pss) if _processes(pid, None if _LISTS_CHILDREN else _children()) == before else None
+
+
+def _processes(pid: int, tree: dict[int, list[int]] | None) -> dict[int, bytes]:
+    """`pid` and its descendants that run (not ended, nor zombies waiting to be reaped), each with
+    its command name (which an exec changes: a child between fork and exec shares its parent's pages)."""
+    found: dict[int, bytes] = {}
+    todo = [pid]
+    while todo:
+        p = todo.pop()
         try:
+            with open(f"/proc/{p}/stat", "rb") as f:
+                stat = f.read()
             todo.extend(_children_of(p, tree))
         except OSError:   # (ended meanwhile)
-            pass
-    return (rss, pss) if all(_alive(p) for p in counted) else None
-
-
-def _alive(pid: int) -> bool:
-    """Whether `pid` still runs (not ended, nor a zombie waiting to be reaped)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except OSError:
-        return False
-    return stat[stat.rindex(b")") + 2:stat.rindex(b")") + 3] not in (b"Z", b"X")
+            continue
+        end = stat.rindex(b")")
+        if stat[end + 2:end + 3] not in (b"Z", b"X"):
+            found[p] = stat[stat.index(b"(") + 1:end]
+    return found
 
 
 def run(argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,

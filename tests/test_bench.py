@@ -133,9 +133,9 @@ def test_tree_memory_counts_children_and_shares_their_pages():
         child.communicate(b"")
 
 
-def test_a_memory_sample_is_dropped_when_a_process_counted_has_ended_meanwhile(monkeypatch):
-    """Pages shared with a process that ended while the tree was read were counted at its share and again
-    in the processes read after it: such a sample is no peak."""
+def test_a_memory_sample_is_dropped_when_the_tree_changed_while_it_was_read(monkeypatch):
+    """Pages shared with a process that ended or started while the tree was read were counted at its
+    share and again in the processes read before or after it: such a sample is no peak."""
     import os
     import subprocess
     import sys
@@ -143,13 +143,33 @@ def test_a_memory_sample_is_dropped_when_a_process_counted_has_ended_meanwhile(m
 
     from bench import measure
 
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    deadline = time.monotonic() + 10
-    while measure._alive(child.pid) and time.monotonic() < deadline:
-        time.sleep(0.02)   # (ended; a zombie until reaped below)
-    assert not measure._alive(child.pid) and measure._alive(os.getpid())
-    child.wait()
-    assert not measure._alive(child.pid)
-    assert measure.tree_memory(os.getpid()) is not None
-    monkeypatch.setattr(measure, "_alive", lambda pid: pid != os.getpid())
-    assert measure.tree_memory(os.getpid()) is None
+    def state(pid: int) -> bytes:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        return stat[stat.rindex(b")") + 2:stat.rindex(b")") + 3]
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    running = subprocess.Popen(["sleep", "60"])
+    try:
+        deadline = time.monotonic() + 10
+        while (state(ended.pid) != b"Z" or measure._processes(os.getpid(), None).get(running.pid) != b"sleep") \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)   # (one a zombie until reaped below, the other past its exec)
+        listed = measure._processes(os.getpid(), None)
+        assert listed[running.pid] == b"sleep" and ended.pid not in listed and os.getpid() in listed
+        assert listed == measure._processes(os.getpid(), measure._children())
+        assert measure.tree_memory(os.getpid()) is not None
+
+        real, calls = measure._processes, []
+
+        def appearing(pid: int, tree) -> dict:
+            calls.append(pid)
+            found = real(pid, tree)
+            return found if len(calls) == 1 else {**found, 1 << 30: b"pandoc"}
+
+        monkeypatch.setattr(measure, "_processes", appearing)
+        assert measure.tree_memory(os.getpid()) is None
+    finally:
+        running.kill()
+        running.wait()
+        ended.wait()
