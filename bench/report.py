@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .measure import SAMPLE_EVERY, SAMPLE_LATER, SETTLED
 from .scenarios import Row
 
 
@@ -97,8 +98,10 @@ def results_markdown(rows: list[Row], info: dict[str, str], *, elapsed: float, c
         "## Figures",
         "",
         "Wall times are medians over the runs shown (fewer than asked when one run took longer than",
-        "the bench's per-measurement budget). Peak memory, sampled every 50 ms over the pipeline process",
-        "and all its children (pandoc workers, render processes): *PSS, tree* is the highest sum of their",
+        "the bench's per-measurement budget). Peak memory, sampled over the pipeline process and all its",
+        f"children (pandoc workers, render processes) every {SAMPLE_EVERY * 1000:.0f} ms in a run's first "
+        f"{SETTLED:g} s, then every {SAMPLE_LATER * 1000:.0f} ms",
+        "(a sample taken while a process started or ended is dropped): *PSS, tree* is the highest sum of their",
         "proportional set sizes (a page shared by n processes counts 1/n in each: the memory the tree",
         "occupies; the memory targets are judged on it); *RSS, tree* the highest sum of their RSS, which",
         "counts a shared page once per process (each pandoc maps the same ~140 MB binary): an upper bound;",
