@@ -83,7 +83,8 @@ def tree_memory(pid: int) -> tuple[int, int] | None:
     counted at its share and again, whole or nearly, in the processes read after it (a 500-statement
     publish "peaked" at 316 MB the moment a pandoc stopped, 275 MB before and after); one shared
     with a process that started meanwhile, at the share of the processes read before it and at its
-    own (320 MB the moment the parsing pandoc had stopped and another started, ~290 MB otherwise)."""
+    own (a full run reported 320 MB, most likely when the parsing pandoc had stopped and another
+    started: ~290 MB sampled by hand)."""
     tree = None if _LISTS_CHILDREN else _children()
     before = _processes(pid, tree)
     rss = pss = 0
